@@ -1,0 +1,22 @@
+package io.dicomgate.access;
+
+import java.util.Set;
+
+/**
+ * Who is calling, taken from the verified access token. Never logged: it carries the patient ID of
+ * patient users.
+ *
+ * @param subject token {@code sub}
+ * @param username {@code preferred_username}, or the client id for service accounts
+ * @param clientId {@code azp}, the client the token was issued to
+ * @param roles realm roles
+ * @param scopes the token's {@code scope} values
+ * @param patientId the {@code patient_id} claim of patient users, else null
+ */
+public record Caller(String subject, String username, String clientId, Set<String> roles, Set<String> scopes,
+        String patientId) {
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+}

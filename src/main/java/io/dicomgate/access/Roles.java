@@ -1,0 +1,15 @@
+package io.dicomgate.access;
+
+/** Realm roles of the {@code dicomgate} Keycloak realm (see keycloak-realm/). */
+public final class Roles {
+    public static final String IMAGING_ADMIN = "imaging-admin";
+    public static final String CLINICIAN = "clinician";
+    public static final String PATIENT = "patient";
+    public static final String INGEST = "ingest";
+    public static final String AUDITOR = "auditor";
+    public static final String CONSENT_ADMIN = "consent-admin";
+    public static final String EMERGENCY_ACCESS = "emergency-access";
+
+    private Roles() {
+    }
+}

@@ -1,0 +1,297 @@
+package io.dicomgate.index;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.dicomgate.index.IndexConflictException.Kind;
+
+/**
+ * Adds stored instances to the index. Upserts are race-free ({@code ON CONFLICT}) so concurrent
+ * STOW requests for one study cannot create it twice, and the denormalised counters are updated in
+ * the same transaction as the row they count.
+ */
+@ApplicationScoped
+public class IndexWriter {
+
+    /** What happened to one instance. */
+    public enum Outcome {
+        INSERTED,
+        /** The same SOP Instance with the same bytes was already stored: nothing changed. */
+        ALREADY_STORED
+    }
+
+    private final DataSource dataSource;
+
+    public IndexWriter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** SHA-256 of the stored instance with this SOP Instance UID, if any. */
+    @Transactional
+    public Optional<String> storedDigest(String sopInstanceUid) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM instance WHERE sop_instance_uid = ?")) {
+            ps.setString(1, sopInstanceUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IndexException(e);
+        }
+    }
+
+    /** Whether any indexed instance is stored under this blob key. */
+    @Transactional
+    public boolean isReferenced(String blobKey) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE blob_key = ? LIMIT 1")) {
+            ps.setString(1, blobKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IndexException(e);
+        }
+    }
+
+    /** Those of the given blob keys that no instance row refers to. */
+    @Transactional
+    public List<String> unreferenced(List<String> blobKeys) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT k FROM unnest(?::varchar[]) AS k WHERE NOT EXISTS (SELECT 1 FROM instance WHERE blob_key = k)")) {
+            ps.setArray(1, c.createArrayOf("varchar", blobKeys.toArray()));
+            List<String> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IndexException(e);
+        }
+    }
+
+    /**
+     * Indexes one instance in one transaction.
+     *
+     * @throws IndexConflictException when the instance contradicts what is stored; nothing is kept
+     */
+    @Transactional
+    public Outcome insert(IndexRecord r) {
+        try (Connection c = dataSource.getConnection()) {
+            long patientPk = upsertPatient(c, r.patient());
+            long studyPk = studyPk(c, r.study(), patientPk);
+            long seriesPk = seriesPk(c, r.series(), studyPk);
+            return insertInstance(c, r.instance(), seriesPk, studyPk);
+        } catch (SQLException e) {
+            throw new IndexException(e);
+        }
+    }
+
+    private static long upsertPatient(Connection c, IndexRecord.PatientRow p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO patient (patient_id, issuer, patient_name, patient_name_norm, birth_date, sex, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (patient_id, issuer) DO UPDATE SET
+                    patient_name = EXCLUDED.patient_name, patient_name_norm = EXCLUDED.patient_name_norm,
+                    birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, attrs_json = EXCLUDED.attrs_json,
+                    updated_at = now()
+                RETURNING pk""")) {
+            ps.setString(1, p.patientId());
+            ps.setString(2, p.issuer());
+            ps.setString(3, p.name());
+            ps.setString(4, normalizeName(p.name()));
+            ps.setString(5, p.birthDate());
+            ps.setString(6, p.sex());
+            ps.setString(7, p.attrsJson());
+            return singleLong(ps);
+        }
+    }
+
+    private static long studyPk(Connection c, IndexRecord.StudyRow s, long patientPk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession_number, study_id,
+                    study_description, referring_physician_name, referring_physician_name_norm, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (study_uid) DO NOTHING
+                RETURNING pk""")) {
+            ps.setLong(1, patientPk);
+            ps.setString(2, s.studyUid());
+            ps.setString(3, s.date());
+            ps.setString(4, s.time());
+            ps.setString(5, s.accessionNumber());
+            ps.setString(6, s.studyId());
+            ps.setString(7, s.description());
+            ps.setString(8, s.referringPhysicianName());
+            ps.setString(9, normalizeName(s.referringPhysicianName()));
+            ps.setString(10, s.attrsJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getLong(1);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, patient_fk FROM study WHERE study_uid = ?")) {
+            ps.setString(1, s.studyUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(2) != patientPk) {
+                    throw new IndexConflictException(Kind.HIERARCHY_MISMATCH,
+                            "the study is already stored for a different patient");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long seriesPk(Connection c, IndexRecord.SeriesRow s, long studyPk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO series (study_fk, series_uid, modality, series_number, series_description,
+                    pps_start_date, pps_start_time, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (series_uid) DO NOTHING
+                RETURNING pk""")) {
+            ps.setLong(1, studyPk);
+            ps.setString(2, s.seriesUid());
+            ps.setString(3, s.modality());
+            setInt(ps, 4, s.seriesNumber());
+            ps.setString(5, s.description());
+            ps.setString(6, s.ppsStartDate());
+            ps.setString(7, s.ppsStartTime());
+            ps.setString(8, s.attrsJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long pk = rs.getLong(1);
+                    try (PreparedStatement up = c.prepareStatement("""
+                            UPDATE study SET num_series = num_series + 1, updated_at = now(),
+                                modalities_in_study = CASE
+                                    WHEN ?::varchar IS NULL OR ?::varchar = ANY (modalities_in_study) THEN modalities_in_study
+                                    ELSE array_append(modalities_in_study, ?::varchar) END
+                            WHERE pk = ?""")) {
+                        up.setString(1, s.modality());
+                        up.setString(2, s.modality());
+                        up.setString(3, s.modality());
+                        up.setLong(4, studyPk);
+                        up.executeUpdate();
+                    }
+                    return pk;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, study_fk FROM series WHERE series_uid = ?")) {
+            ps.setString(1, s.seriesUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(2) != studyPk) {
+                    throw new IndexConflictException(Kind.HIERARCHY_MISMATCH,
+                            "the series is already stored in a different study");
+                }
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, long studyPk)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
+                    pixel_columns, bits_allocated, samples_per_pixel, number_of_frames, transfer_syntax_uid,
+                    size_bytes, sha256, blob_key, pixel_vr, pixel_offset, pixel_length, metadata_json, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (sop_instance_uid) DO NOTHING
+                RETURNING pk""")) {
+            int n = 1;
+            ps.setLong(n++, seriesPk);
+            ps.setString(n++, i.sopInstanceUid());
+            ps.setString(n++, i.sopClassUid());
+            setInt(ps, n++, i.instanceNumber());
+            setInt(ps, n++, i.rows());
+            setInt(ps, n++, i.columns());
+            setInt(ps, n++, i.bitsAllocated());
+            setInt(ps, n++, i.samplesPerPixel());
+            setInt(ps, n++, i.numberOfFrames());
+            ps.setString(n++, i.transferSyntaxUid());
+            ps.setLong(n++, i.sizeBytes());
+            ps.setString(n++, i.sha256());
+            ps.setString(n++, i.blobKey());
+            ps.setString(n++, i.pixelVr());
+            setLong(ps, n++, i.pixelOffset());
+            setLong(ps, n++, i.pixelLength());
+            ps.setString(n++, i.metadataJson());
+            ps.setString(n, i.attrsJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return existing(c, i, seriesPk);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?")) {
+            ps.setLong(1, seriesPk);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE study SET num_instances = num_instances + 1, updated_at = now() WHERE pk = ?")) {
+            ps.setLong(1, studyPk);
+            ps.executeUpdate();
+        }
+        return Outcome.INSERTED;
+    }
+
+    private static Outcome existing(Connection c, IndexRecord.InstanceRow i, long seriesPk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT sha256, series_fk FROM instance WHERE sop_instance_uid = ?")) {
+            ps.setString(1, i.sopInstanceUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getString(1).equals(i.sha256()) || rs.getLong(2) != seriesPk) {
+                    throw new IndexConflictException(Kind.DUPLICATE_SOP_INSTANCE,
+                            "an instance with this SOP Instance UID is already stored with different content");
+                }
+                return Outcome.ALREADY_STORED;
+            }
+        }
+    }
+
+    /** Upper-cased form used for case-insensitive person name matching (PS3.4 C.2.2.2.1). */
+    public static String normalizeName(String name) {
+        return name == null ? null : name.toUpperCase(Locale.ROOT);
+    }
+
+    private static long singleLong(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}

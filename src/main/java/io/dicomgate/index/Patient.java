@@ -1,0 +1,31 @@
+package io.dicomgate.index;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.dicomgate.access.PatientRef;
+
+/** Patient level of the index (PS3.4 C.6.1.1.2 Patient IE). */
+@Entity
+@Table(name = "patient")
+public class Patient {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long pk;
+    @Column(name = "patient_id")
+    public String patientId;
+    public String issuer;
+    @Column(name = "patient_name")
+    public String patientName;
+    @Column(name = "birth_date")
+    public String birthDate;
+    public String sex;
+
+    public PatientRef ref() {
+        return new PatientRef(patientId, issuer);
+    }
+}

@@ -1,0 +1,59 @@
+package io.dicomgate.stow;
+
+import java.io.InputStream;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.dicomgate.access.Roles;
+import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.Uid;
+import io.dicomgate.web.DicomWebPaths;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** STOW-RS Store Instances (PS3.18 §10.5). */
+@Path(DicomWebPaths.BASE)
+@RunOnVirtualThread
+public class StowResource {
+
+    private final StowService stow;
+
+    public StowResource(StowService stow) {
+        this.stow = stow;
+    }
+
+    /** PS3.18 §10.5 Store Transaction — Studies. */
+    @POST
+    @Path("/studies")
+    @Produces(DicomMediaTypes.DICOM_JSON)
+    @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
+    public Response store(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Context UriInfo uriInfo) {
+        return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo)));
+    }
+
+    /** PS3.18 §10.5 Store Transaction — Study: every instance must belong to {studyUid}. */
+    @POST
+    @Path(DicomWebPaths.STUDY)
+    @Produces(DicomMediaTypes.DICOM_JSON)
+    @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
+    public Response storeInStudy(@RestPath String studyUid, InputStream body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo) {
+        return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo)));
+    }
+
+    private static Response respond(StowResult result) {
+        StreamingOutput json = out -> StowResponseWriter.write(result, out);
+        return Response.status(result.httpStatus()).entity(json).type(DicomMediaTypes.DICOM_JSON).build();
+    }
+}

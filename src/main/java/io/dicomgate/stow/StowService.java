@@ -1,0 +1,298 @@
+package io.dicomgate.stow;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+
+import io.dicomgate.dicom.ContentType;
+import io.dicomgate.dicom.InvalidDicomException;
+import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.dicom.MalformedMultipartException;
+import io.dicomgate.dicom.MultipartRelatedReader;
+import io.dicomgate.dicom.Part10Scanner;
+import io.dicomgate.dicom.Part10Structure;
+import io.dicomgate.dicom.TransferSyntaxes;
+import io.dicomgate.dicom.Uid;
+import io.dicomgate.dicom.UnsupportedMediaTypeException;
+import io.dicomgate.index.IndexConflictException;
+import io.dicomgate.index.IndexRecord;
+import io.dicomgate.index.IndexWriter;
+import io.dicomgate.stow.StowResult.Failed;
+import io.dicomgate.stow.StowResult.Stored;
+import io.dicomgate.storage.BlobStore;
+
+/**
+ * STOW-RS Store Instances (PS3.18 §10.5): receive every part to disk, then per instance
+ * validate → store the file durably → index it.
+ *
+ * <p>The whole multipart body is received before anything is stored, so a malformed or truncated
+ * request (400) leaves nothing behind. Memory use does not depend on the request size: parts are
+ * streamed to staging files and only the attributes before Pixel Data are parsed into memory.
+ */
+@ApplicationScoped
+public class StowService {
+
+    private static final Logger LOG = Logger.getLogger(StowService.class);
+    private static final String APPLICATION_DICOM = "application/dicom";
+
+    private final BlobStore blobs;
+    private final IndexWriter index;
+
+    public StowService(BlobStore blobs, IndexWriter index) {
+        this.blobs = blobs;
+        this.index = index;
+    }
+
+    /**
+     * @param contentType the request's Content-Type header
+     * @param studyUid the Study Instance UID from the path, or null for {@code POST /studies}
+     * @param serviceUrl absolute base URL of the DICOMweb service, for RetrieveURLs
+     */
+    public StowResult store(InputStream body, String contentType, String studyUid, String serviceUrl) {
+        String boundary = requireMultipartDicom(contentType);
+        List<ReceivedPart> parts = receive(body, boundary);
+        List<Stored> stored = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        try {
+            for (ReceivedPart part : parts) {
+                Outcome outcome = storeOne(part, studyUid, serviceUrl);
+                if (outcome.stored() != null) {
+                    stored.add(outcome.stored());
+                } else {
+                    failed.add(outcome.failed());
+                }
+            }
+        } finally {
+            parts.forEach(p -> deleteQuietly(p.file()));
+        }
+        String studyUrl = studyUid != null ? serviceUrl + "/studies/" + studyUid : singleStudyUrl(stored);
+        return new StowResult(studyUrl, stored, failed);
+    }
+
+    /**
+     * PS3.18 §10.5.1.2: the payload is {@code multipart/related; type="application/dicom"}; other
+     * types are 415, a missing boundary is a malformed request (400).
+     */
+    private static String requireMultipartDicom(String header) {
+        ContentType type;
+        try {
+            type = ContentType.parse(header == null ? "" : header);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedMediaTypeException("Content-Type must be multipart/related; type=\"application/dicom\"");
+        }
+        String partType = type.param("type");
+        if (!"multipart/related".equals(type.mediaType())
+                || (partType != null && !APPLICATION_DICOM.equalsIgnoreCase(partType.trim()))) {
+            throw new UnsupportedMediaTypeException("Content-Type must be multipart/related; type=\"application/dicom\"");
+        }
+        String boundary = type.param("boundary");
+        if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
+            throw new InvalidRequestException("multipart/related body without a valid boundary parameter");
+        }
+        return boundary;
+    }
+
+    private record ReceivedPart(Path file, String sha256, boolean dicomType) {
+    }
+
+    private List<ReceivedPart> receive(InputStream body, String boundary) {
+        List<ReceivedPart> parts = new ArrayList<>();
+        try {
+            MultipartRelatedReader reader = new MultipartRelatedReader(body, boundary);
+            MultipartRelatedReader.Part part;
+            while ((part = reader.nextPart()) != null) {
+                parts.add(receivePart(part));
+            }
+            if (parts.isEmpty()) {
+                throw new InvalidRequestException("multipart/related body has no parts");
+            }
+            return parts;
+        } catch (MalformedMultipartException e) {
+            parts.forEach(p -> deleteQuietly(p.file()));
+            throw new InvalidRequestException("malformed multipart/related body: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            parts.forEach(p -> deleteQuietly(p.file()));
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new InvalidRequestException("request body could not be read");
+        }
+    }
+
+    private ReceivedPart receivePart(MultipartRelatedReader.Part part) throws IOException {
+        Path file = blobs.newStagingFile();
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
+                part.body().transferTo(out);
+            }
+            String type = part.contentType();
+            boolean dicom = type == null || isApplicationDicom(type);
+            return new ReceivedPart(file, HexFormat.of().formatHex(sha.digest()), dicom);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        } catch (NoSuchAlgorithmException e) {
+            deleteQuietly(file);
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isApplicationDicom(String type) {
+        try {
+            return APPLICATION_DICOM.equals(ContentType.parse(type).mediaType());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private record Outcome(Stored stored, Failed failed) {
+        static Outcome failure(String sopClassUid, String sopInstanceUid, FailureReason reason) {
+            return new Outcome(null, new Failed(sopClassUid, sopInstanceUid, reason));
+        }
+    }
+
+    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl) {
+        if (!part.dicomType()) {
+            return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
+        }
+        Part10Structure structure;
+        AttributeList list;
+        try {
+            structure = Part10Scanner.scan(part.file());
+            list = readUpToPixelData(part.file());
+        } catch (InvalidDicomException | DicomException | IOException | RuntimeException e) {
+            LOG.debugf("part refused: %s", e instanceof InvalidDicomException ide ? ide.getMessage() : e.getClass().getSimpleName());
+            return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
+        }
+        String sopClass = IndexRecordBuilder.string(list, TagFromName.SOPClassUID);
+        String sopInstance = IndexRecordBuilder.string(list, TagFromName.SOPInstanceUID);
+        Optional<FailureReason> invalid = validate(list, structure, studyUid);
+        if (invalid.isPresent()) {
+            return Outcome.failure(sopClass, sopInstance, invalid.get());
+        }
+        String instanceStudy = IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID);
+        String series = IndexRecordBuilder.string(list, TagFromName.SeriesInstanceUID);
+        Stored success = new Stored(sopClass, sopInstance,
+                serviceUrl + "/studies/" + instanceStudy + "/series/" + series + "/instances/" + sopInstance);
+
+        Optional<String> existing = index.storedDigest(sopInstance);
+        if (existing.isPresent()) {
+            return existing.get().equals(part.sha256()) ? new Outcome(success, null)
+                    : Outcome.failure(sopClass, sopInstance, FailureReason.DUPLICATE_SOP_INSTANCE);
+        }
+        String key;
+        try {
+            key = blobs.commit(part.file(), part.sha256());
+        } catch (IOException e) {
+            LOG.warnf("storing an instance failed: %s", e.getClass().getSimpleName());
+            return Outcome.failure(sopClass, sopInstance, FailureReason.OUT_OF_RESOURCES);
+        }
+        try {
+            IndexRecord record = IndexRecordBuilder.build(list, structure, part.sha256(), key);
+            index.insert(record);
+            return new Outcome(success, null);
+        } catch (IndexConflictException e) {
+            removeUnreferenced(key);
+            return Outcome.failure(sopClass, sopInstance,
+                    e.kind() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE
+                            ? FailureReason.DUPLICATE_SOP_INSTANCE
+                            : FailureReason.DATASET_MISMATCH);
+        } catch (RuntimeException e) {
+            LOG.warnf("indexing an instance failed: %s", e.getClass().getSimpleName());
+            removeUnreferenced(key);
+            return Outcome.failure(sopClass, sopInstance, FailureReason.PROCESSING_FAILURE);
+        }
+    }
+
+    /**
+     * Required attributes of every stored object (PS3.18 §10.5.1: SOP Class, SOP Instance, Study and
+     * Series Instance UIDs; the File Meta Information must describe the same instance, PS3.10 §7.1),
+     * and the Study Instance UID of the target resource when one is addressed.
+     */
+    private static Optional<FailureReason> validate(AttributeList list, Part10Structure structure, String studyUid) {
+        if (!TransferSyntaxes.isSupported(structure.transferSyntaxUid())) {
+            return Optional.of(FailureReason.TRANSFER_SYNTAX_NOT_SUPPORTED);
+        }
+        String sopClass = IndexRecordBuilder.string(list, TagFromName.SOPClassUID);
+        String sopInstance = IndexRecordBuilder.string(list, TagFromName.SOPInstanceUID);
+        String study = IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID);
+        String series = IndexRecordBuilder.string(list, TagFromName.SeriesInstanceUID);
+        if (!Uid.isValid(sopClass) || !Uid.isValid(sopInstance) || !Uid.isValid(study) || !Uid.isValid(series)) {
+            return Optional.of(FailureReason.DATASET_MISMATCH);
+        }
+        String metaClass = IndexRecordBuilder.string(list, TagFromName.MediaStorageSOPClassUID);
+        String metaInstance = IndexRecordBuilder.string(list, TagFromName.MediaStorageSOPInstanceUID);
+        if (!sopClass.equals(metaClass) || !sopInstance.equals(metaInstance)) {
+            return Optional.of(FailureReason.DATASET_MISMATCH);
+        }
+        if (studyUid != null && !studyUid.equals(study)) {
+            return Optional.of(FailureReason.DATASET_MISMATCH);
+        }
+        return Optional.empty();
+    }
+
+    /** Everything before Pixel Data: the pixel values never enter the heap. */
+    static AttributeList readUpToPixelData(Path file) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file), 65536))) {
+            list.read(in, TagFromName.PixelData);
+        }
+        return list;
+    }
+
+    private void removeUnreferenced(String key) {
+        try {
+            if (!index.isReferenced(key)) {
+                blobs.delete(key);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The start-up orphan sweep removes what is left.
+            LOG.warnf("could not remove an unindexed blob: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    private static String singleStudyUrl(List<Stored> stored) {
+        if (stored.isEmpty()) {
+            return null;
+        }
+        String first = studyPart(stored.get(0).retrieveUrl());
+        for (Stored s : stored) {
+            if (!studyPart(s.retrieveUrl()).equals(first)) {
+                return null;
+            }
+        }
+        return first;
+    }
+
+    private static String studyPart(String instanceUrl) {
+        return instanceUrl.substring(0, instanceUrl.indexOf("/series/"));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf("staging file not deleted: %s", e.getClass().getSimpleName());
+        }
+    }
+}

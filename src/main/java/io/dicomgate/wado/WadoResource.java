@@ -1,0 +1,106 @@
+package io.dicomgate.wado;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.dicomgate.access.Caller;
+import io.dicomgate.access.Roles;
+import io.dicomgate.dicom.AcceptHeader;
+import io.dicomgate.web.DicomWebPaths;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+
+/** WADO-RS Retrieve Transaction (PS3.18 §10.4). */
+@Path(DicomWebPaths.BASE)
+@RunOnVirtualThread
+@RolesAllowed(Roles.IMAGING_ADMIN)
+public class WadoResource {
+
+    private final WadoService wado;
+    private final Caller caller;
+
+    public WadoResource(WadoService wado, Caller caller) {
+        this.wado = wado;
+        this.caller = caller;
+    }
+
+    /** PS3.18 §10.4 Retrieve Transaction — Study. */
+    @GET
+    @Path(DicomWebPaths.STUDY)
+    public Response study(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+            @Context UriInfo uri) {
+        return wado.retrieve(RetrieveRequest.study(studyUid), accept(accept, uri), caller);
+    }
+
+    /** Retrieve Transaction — Series. */
+    @GET
+    @Path(DicomWebPaths.SERIES)
+    public Response series(@RestPath String studyUid, @RestPath String seriesUid,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller);
+    }
+
+    /** Retrieve Transaction — Instance. */
+    @GET
+    @Path(DicomWebPaths.INSTANCE)
+    public Response instance(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller);
+    }
+
+    /** Retrieve Transaction — Study Metadata (PS3.18 §10.4.1.1.2). */
+    @GET
+    @Path(DicomWebPaths.STUDY + "/metadata")
+    public Response studyMetadata(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+            @Context UriInfo uri) {
+        return wado.metadata(RetrieveRequest.study(studyUid), accept(accept, uri), caller,
+                DicomWebPaths.serviceUrl(uri));
+    }
+
+    /** Retrieve Transaction — Series Metadata. */
+    @GET
+    @Path(DicomWebPaths.SERIES + "/metadata")
+    public Response seriesMetadata(@RestPath String studyUid, @RestPath String seriesUid,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller,
+                DicomWebPaths.serviceUrl(uri));
+    }
+
+    /** Retrieve Transaction — Instance Metadata. */
+    @GET
+    @Path(DicomWebPaths.INSTANCE + "/metadata")
+    public Response instanceMetadata(@RestPath String studyUid, @RestPath String seriesUid,
+            @RestPath String instanceUid, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller,
+                DicomWebPaths.serviceUrl(uri));
+    }
+
+    /** Retrieve Transaction — Bulkdata (PS3.18 §10.4.1.1.3), addressed by the BulkDataURIs of the metadata. */
+    @GET
+    @Path(DicomWebPaths.INSTANCE + "/bulkdata/{tag}")
+    public Response bulkdata(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
+            @RestPath String tag, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), tag, accept(accept, uri),
+                caller);
+    }
+
+    /** Retrieve Transaction — Frames (PS3.18 §10.4.1.1.4). */
+    @GET
+    @Path(DicomWebPaths.INSTANCE + "/frames/{frameList}")
+    public Response frames(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
+            @RestPath String frameList, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
+        return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), frameList, accept(accept, uri),
+                caller);
+    }
+
+    private static AcceptHeader accept(String header, UriInfo uri) {
+        return AcceptHeader.of(header, uri.getQueryParameters(true).get("accept"));
+    }
+}

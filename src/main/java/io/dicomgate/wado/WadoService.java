@@ -1,0 +1,328 @@
+package io.dicomgate.wado;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.TagFromName;
+
+import io.dicomgate.access.AccessPolicy;
+import io.dicomgate.access.Caller;
+import io.dicomgate.dicom.AcceptHeader;
+import io.dicomgate.dicom.ByteRange;
+import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.FrameLocator;
+import io.dicomgate.dicom.InvalidDicomException;
+import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.dicom.MultipartWriter;
+import io.dicomgate.dicom.NotAcceptableException;
+import io.dicomgate.dicom.Part10Scanner;
+import io.dicomgate.dicom.PixelDataLocation;
+import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.dicom.TransferSyntaxes;
+import io.dicomgate.index.Instance;
+import io.dicomgate.index.InstanceRepository;
+import io.dicomgate.index.Study;
+import io.dicomgate.index.StudyRepository;
+import io.dicomgate.storage.BlobStore;
+
+/**
+ * WADO-RS Retrieve (PS3.18 §10.4): instances, metadata, bulk data and frames, streamed from the
+ * stored files. Every request first resolves the study's patient and asks the access policy;
+ * a refusal is indistinguishable from a study that does not exist.
+ */
+@ApplicationScoped
+public class WadoService {
+
+    private static final String PIXEL_DATA = "7FE00010";
+
+    private final StudyRepository studies;
+    private final InstanceRepository instances;
+    private final BlobStore blobs;
+    private final AccessPolicy access;
+
+    public WadoService(StudyRepository studies, InstanceRepository instances, BlobStore blobs, AccessPolicy access) {
+        this.studies = studies;
+        this.instances = instances;
+        this.blobs = blobs;
+        this.access = access;
+    }
+
+    /** PS3.18 §10.4.1.1.1: study, series or instance as {@code application/dicom}. */
+    public Response retrieve(RetrieveRequest request, AcceptHeader accept, Caller caller) {
+        List<Instance> selected = select(request, caller);
+        Set<String> syntaxes = new LinkedHashSet<>();
+        selected.forEach(i -> syntaxes.add(i.transferSyntaxUid));
+        RetrieveNegotiation.DicomChoice choice = RetrieveNegotiation.dicom(accept, syntaxes,
+                request.instanceUid() != null);
+        if (!choice.multipart()) {
+            Instance only = selected.get(0);
+            String ts = sentSyntax(choice.transferSyntax(), only);
+            StreamingOutput body = out -> writeInstance(only, ts, out);
+            return Response.ok(body, DicomMediaTypes.DICOM + "; transfer-syntax=" + ts).build();
+        }
+        String boundary = MultipartWriter.newBoundary();
+        StreamingOutput body = out -> {
+            MultipartWriter multipart = new MultipartWriter(out, boundary);
+            for (Instance instance : selected) {
+                String ts = sentSyntax(choice.transferSyntax(), instance);
+                multipart.startPart(DicomMediaTypes.DICOM + "; transfer-syntax=" + ts, null);
+                writeInstance(instance, ts, multipart.body());
+                multipart.endPart();
+            }
+            multipart.finish();
+        };
+        return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM, boundary)).build();
+    }
+
+    /**
+     * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array, precomputed at store time; BulkDataURIs
+     * point at this service as the client addressed it.
+     */
+    public Response metadata(RetrieveRequest request, AcceptHeader accept, Caller caller, String serviceUrl) {
+        if (!accept.accepts(DicomMediaTypes.DICOM_JSON)) {
+            throw new NotAcceptableException("metadata is available as application/dicom+json");
+        }
+        requireStudy(request.studyUid(), caller);
+        List<String> metadata = instances.metadataInStudy(request.studyUid(), request.seriesUid(),
+                request.instanceUid());
+        if (metadata.isEmpty()) {
+            throw new ResourceNotFoundException();
+        }
+        String from = "\"" + "{+SERVICE}" + "/";
+        String to = "\"" + serviceUrl + "/";
+        StreamingOutput body = out -> {
+            out.write('[');
+            for (int i = 0; i < metadata.size(); i++) {
+                if (i > 0) {
+                    out.write(',');
+                }
+                out.write('{');
+                out.write(metadata.get(i).replace(from, to).getBytes(StandardCharsets.UTF_8));
+                out.write('}');
+            }
+            out.write(']');
+        };
+        return Response.ok(body, DicomMediaTypes.DICOM_JSON).build();
+    }
+
+    /** PS3.18 §10.4.1.1.3: the value of one bulk data attribute of an instance. */
+    public Response bulkdata(RetrieveRequest request, String tag, AcceptHeader accept, Caller caller) {
+        if (!tag.matches("[0-9A-Fa-f]{8}")) {
+            throw new InvalidRequestException("bulk data is addressed by an 8-digit hexadecimal tag");
+        }
+        Instance instance = selectOne(request, caller);
+        if (tag.equalsIgnoreCase(PIXEL_DATA)) {
+            int frames = instance.numberOfFrames == null ? 1 : instance.numberOfFrames;
+            List<Integer> all = new ArrayList<>();
+            for (int f = 1; f <= frames; f++) {
+                all.add(f);
+            }
+            return frames(instance, all, accept);
+        }
+        RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept,
+                TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] value = attributeValue(instance, tag);
+        String boundary = MultipartWriter.newBoundary();
+        StreamingOutput body = out -> {
+            MultipartWriter multipart = new MultipartWriter(out, boundary);
+            multipart.startPart(choice.partType(), null);
+            out.write(value);
+            multipart.endPart();
+            multipart.finish();
+        };
+        return Response.ok(body, MultipartWriter.contentType(choice.partType(), boundary)).build();
+    }
+
+    /** PS3.18 §10.4.1.1.4: frames of an instance, in the order asked, one part each. */
+    public Response frames(RetrieveRequest request, String frameList, AcceptHeader accept, Caller caller) {
+        List<Integer> numbers = parseFrameList(frameList);
+        Instance instance = selectOne(request, caller);
+        return frames(instance, numbers, accept);
+    }
+
+    private Response frames(Instance instance, List<Integer> numbers, AcceptHeader accept) {
+        if (instance.pixelLength == null) {
+            // No Pixel Data, or an encoding (deflate) whose frames cannot be located in the file.
+            if (TransferSyntaxes.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(instance.transferSyntaxUid)) {
+                throw new NotAcceptableException("frames of deflated instances are not available");
+            }
+            throw new ResourceNotFoundException();
+        }
+        int frameCount = instance.numberOfFrames == null ? 1 : instance.numberOfFrames;
+        for (int n : numbers) {
+            if (n > frameCount) {
+                throw new ResourceNotFoundException();
+            }
+        }
+        RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept, instance.transferSyntaxUid);
+        Path file = blobs.path(instance.blobKey);
+        List<List<ByteRange>> ranges = new ArrayList<>();
+        try {
+            PixelDataLocation pixels = Part10Scanner.scan(file).pixelData();
+            for (int n : numbers) {
+                ranges.add(FrameLocator.frame(file, pixels, n, frameCount, nz(instance.rows), nz(instance.columns),
+                        instance.samplesPerPixel == null ? 1 : instance.samplesPerPixel, nz(instance.bitsAllocated)));
+            }
+        } catch (InvalidDicomException | IOException e) {
+            throw new NotAcceptableException("frames of this instance cannot be located");
+        }
+        boolean swap = TransferSyntaxes.EXPLICIT_VR_BIG_ENDIAN.equals(instance.transferSyntaxUid)
+                && nz(instance.bitsAllocated) == 16;
+        String partType = choice.partType() + "; transfer-syntax=" + choice.transferSyntax();
+        String boundary = MultipartWriter.newBoundary();
+        StreamingOutput body = out -> {
+            MultipartWriter multipart = new MultipartWriter(out, boundary);
+            try (FileChannel channel = blobs.open(instance.blobKey)) {
+                for (List<ByteRange> frame : ranges) {
+                    multipart.startPart(partType, null);
+                    for (ByteRange range : frame) {
+                        copy(channel, range.offset(), range.length(), out, swap);
+                    }
+                    multipart.endPart();
+                }
+            }
+            multipart.finish();
+        };
+        return Response.ok(body, MultipartWriter.contentType(choice.partType(), boundary)).build();
+    }
+
+    /** "1,3,5" → [1, 3, 5]; 1-based, as PS3.18 §10.4.1.1.4 lists them. */
+    static List<Integer> parseFrameList(String frameList) {
+        List<Integer> numbers = new ArrayList<>();
+        for (String part : frameList.split(",", -1)) {
+            try {
+                int n = Integer.parseInt(part.trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                numbers.add(n);
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("frame list must be positive integers separated by commas");
+            }
+        }
+        return numbers;
+    }
+
+    private List<Instance> select(RetrieveRequest request, Caller caller) {
+        requireStudy(request.studyUid(), caller);
+        List<Instance> selected = instances.findInStudy(request.studyUid(), request.seriesUid(), request.instanceUid());
+        if (selected.isEmpty()) {
+            throw new ResourceNotFoundException();
+        }
+        return selected;
+    }
+
+    private Instance selectOne(RetrieveRequest request, Caller caller) {
+        return select(request, caller).get(0);
+    }
+
+    private void requireStudy(String studyUid, Caller caller) {
+        Study study = studies.findByUidWithPatient(studyUid).orElseThrow(ResourceNotFoundException::new);
+        access.requireRead(caller, study.patient.ref());
+    }
+
+    private static String sentSyntax(String chosen, Instance instance) {
+        return chosen.equals(RetrieveNegotiation.AS_STORED) ? instance.transferSyntaxUid : chosen;
+    }
+
+    private void writeInstance(Instance instance, String transferSyntax, OutputStream out) throws IOException {
+        if (transferSyntax.equals(instance.transferSyntaxUid)) {
+            try (FileChannel channel = blobs.open(instance.blobKey)) {
+                copy(channel, 0, channel.size(), out, false);
+            }
+            return;
+        }
+        // Native → Explicit VR Little Endian (the negotiation admitted nothing else).
+        try {
+            AttributeList list = new AttributeList();
+            list.read(blobs.path(instance.blobKey).toString());
+            list.removeGroupLengthAttributes();
+            list.removeMetaInformationHeaderAttributes();
+            FileMetaInformation.addFileMetaInformation(list, transferSyntax, "DICOMGATE");
+            list.write(new FilterOutputStream(out) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // the response stream stays open for the next part
+                }
+            }, transferSyntax, true, true);
+        } catch (DicomException e) {
+            throw new IOException("transcoding failed", e);
+        }
+    }
+
+    private byte[] attributeValue(Instance instance, String tag) {
+        int t = (int) Long.parseLong(tag, 16);
+        AttributeTag attributeTag = new AttributeTag(t >>> 16, t & 0xFFFF);
+        try {
+            AttributeList list = new AttributeList();
+            list.read(blobs.path(instance.blobKey).toString(), TagFromName.PixelData);
+            Attribute attribute = list.get(attributeTag);
+            if (attribute == null || !isBinary(attribute.getVRAsString())) {
+                throw new ResourceNotFoundException();
+            }
+            return attribute.getByteValues(true);
+        } catch (IOException | DicomException e) {
+            throw new ResourceNotFoundException();
+        }
+    }
+
+    private static boolean isBinary(String vr) {
+        return switch (vr) {
+            case "OB", "OD", "OF", "OL", "OV", "OW", "UN" -> true;
+            default -> false;
+        };
+    }
+
+    private static void copy(FileChannel channel, long offset, long length, OutputStream out, boolean swap16)
+            throws IOException {
+        if (!swap16) {
+            WritableByteChannel target = Channels.newChannel(out);
+            long done = 0;
+            while (done < length) {
+                done += channel.transferTo(offset + done, length - done, target);
+            }
+            return;
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(65536);
+        long position = offset;
+        long end = offset + length;
+        while (position < end) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+            int n = channel.read(buffer, position);
+            if (n <= 0) {
+                throw new IOException("stored file shorter than indexed");
+            }
+            position += n;
+            byte[] bytes = buffer.array();
+            for (int i = 0; i + 1 < n; i += 2) {
+                byte b = bytes[i];
+                bytes[i] = bytes[i + 1];
+                bytes[i + 1] = b;
+            }
+            out.write(bytes, 0, n);
+        }
+    }
+
+    private static int nz(Integer value) {
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,70 @@
+package io.dicomgate.web;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response.Status;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.dicomgate.access.AccessDeniedException;
+import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.dicom.NotAcceptableException;
+import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.dicom.UnsupportedMediaTypeException;
+
+/**
+ * The one table from domain exceptions to HTTP status (PS3.18 §8.5). Bodies are short plain-text
+ * reasons written by our own code; an unexpected error never exposes its message or stack trace.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    private static final String NOT_FOUND_TEXT = "not found";
+
+    @ServerExceptionMapper
+    RestResponse<String> notFound(ResourceNotFoundException e) {
+        return text(Status.NOT_FOUND, NOT_FOUND_TEXT);
+    }
+
+    /** Exactly the answer of {@link #notFound}: a refusal must not reveal that the data exists. */
+    @ServerExceptionMapper
+    RestResponse<String> hidden(AccessDeniedException e) {
+        return text(Status.NOT_FOUND, NOT_FOUND_TEXT);
+    }
+
+    @ServerExceptionMapper
+    RestResponse<String> badRequest(InvalidRequestException e) {
+        return text(Status.BAD_REQUEST, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<String> notAcceptable(NotAcceptableException e) {
+        return text(Status.NOT_ACCEPTABLE, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    RestResponse<String> unsupportedMediaType(UnsupportedMediaTypeException e) {
+        return text(Status.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    RestResponse<?> unexpected(RuntimeException e) {
+        if (e instanceof jakarta.ws.rs.WebApplicationException wae) {
+            return RestResponse.ResponseBuilder.create(wae.getResponse().getStatusInfo().toEnum()).build();
+        }
+        if (e instanceof io.quarkus.security.AuthenticationFailedException
+                || e instanceof io.quarkus.security.UnauthorizedException
+                || e instanceof io.quarkus.security.ForbiddenException) {
+            throw e;
+        }
+        // Type only: messages of library exceptions can quote patient data.
+        LOG.errorf("unexpected %s", e.getClass().getName());
+        LOG.debug("unexpected error", e);
+        return text(Status.INTERNAL_SERVER_ERROR, "internal error");
+    }
+
+    private static RestResponse<String> text(Status status, String body) {
+        return RestResponse.ResponseBuilder.create(status, body).type(MediaType.TEXT_PLAIN_TYPE).build();
+    }
+}
