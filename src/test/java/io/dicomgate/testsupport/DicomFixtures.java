@@ -78,6 +78,23 @@ public final class DicomFixtures {
         int frames = 1;
         String transferSyntax = EXPLICIT_LE;
 
+        /** Same patient and study as {@code other}, new series. */
+        public Builder inStudyOf(Builder other) {
+            this.patientId = other.patientId;
+            this.patientName = other.patientName;
+            this.issuer = other.issuer;
+            this.studyUid = other.studyUid;
+            return this;
+        }
+
+        /** Same patient, study and series as {@code other}. */
+        public Builder inSeriesOf(Builder other) {
+            inStudyOf(other);
+            this.seriesUid = other.seriesUid;
+            this.seriesNumber = other.seriesNumber;
+            return this;
+        }
+
         public Builder patient(String id, String name) { this.patientId = id; this.patientName = name; return this; }
         public Builder issuer(String value) { this.issuer = value; return this; }
         public Builder birthDate(String value) { this.birthDate = value; return this; }
