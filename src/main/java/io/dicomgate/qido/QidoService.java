@@ -78,18 +78,38 @@ public class QidoService {
         return new QidoResult(query, rows, warnings);
     }
 
+    /**
+     * A break-the-glass search names one patient: by an exact PatientID (with IssuerOfPatientID if
+     * given), or by the one study it is about (in the path, or a single StudyInstanceUID key).
+     */
     private void openBreakGlass(QidoQuery query, Caller caller, BreakGlassRequest request) {
         String patientId = query.matches().get(MatchKey.PATIENT_ID);
-        if (patientId == null || patientId.isEmpty() || patientId.contains("*") || patientId.contains("?")) {
-            throw new InvalidRequestException("a break-the-glass search names one patient by an exact PatientID");
+        String studyKey = query.matches().get(MatchKey.STUDY_INSTANCE_UID);
+        List<String> studyKeys = studyKey == null ? List.of() : QidoQuery.uids(studyKey);
+        List<PatientRef> patients;
+        if (patientId != null && !patientId.isEmpty() && !patientId.contains("*") && !patientId.contains("?")) {
+            String issuer = query.matches().get(MatchKey.ISSUER_OF_PATIENT_ID);
+            patients = patients("SELECT patient_id, issuer FROM patient WHERE patient_id = ?"
+                    + (issuer == null ? "" : " AND issuer = ?"), issuer == null ? List.of(patientId) : List.of(patientId, issuer));
+        } else if (query.studyUid() != null || studyKeys.size() == 1) {
+            patients = patients("SELECT p.patient_id, p.issuer FROM study st JOIN patient p ON p.pk = st.patient_fk"
+                    + " WHERE st.study_uid = ?", List.of(query.studyUid() != null ? query.studyUid() : studyKeys.get(0)));
+        } else {
+            throw new InvalidRequestException(
+                    "a break-the-glass search names one patient (exact PatientID) or one study");
         }
-        String issuer = query.matches().get(MatchKey.ISSUER_OF_PATIENT_ID);
-        String sql = "SELECT patient_id, issuer FROM patient WHERE patient_id = ?" + (issuer == null ? "" : " AND issuer = ?");
+        for (PatientRef patient : patients) {
+            if (breakGlass.openIfRequested(caller, request, patient)) {
+                audit.breakGlass(request.reason(), request.purposeOfUse());
+            }
+        }
+    }
+
+    private List<PatientRef> patients(String sql, List<String> params) {
         List<PatientRef> patients = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, patientId);
-            if (issuer != null) {
-                ps.setString(2, issuer);
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 1, params.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -99,11 +119,7 @@ public class QidoService {
         } catch (SQLException e) {
             throw new IndexException(e);
         }
-        for (PatientRef patient : patients) {
-            if (breakGlass.openIfRequested(caller, request, patient)) {
-                audit.breakGlass(request.reason(), request.purposeOfUse());
-            }
-        }
+        return patients;
     }
 
     private List<QidoRow> execute(QidoSql sql, QueryLevel level) {
