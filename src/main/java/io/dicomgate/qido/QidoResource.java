@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestPath;
 
-import io.dicomgate.access.Caller;
+import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
@@ -30,9 +30,9 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 public class QidoResource {
 
     private final QidoService qido;
-    private final Caller caller;
+    private final CurrentCaller caller;
 
-    public QidoResource(QidoService qido, Caller caller) {
+    public QidoResource(QidoService qido, CurrentCaller caller) {
         this.qido = qido;
         this.caller = caller;
     }
@@ -93,7 +93,7 @@ public class QidoResource {
         queryParams.remove("charset");
         QidoQuery query = QidoQuery.parse(level, studyUid, seriesUid, queryParams);
         String serviceUrl = DicomWebPaths.serviceUrl(uri);
-        QidoResult result = qido.search(query, caller, serviceUrl);
+        QidoResult result = qido.search(query, caller.get(), serviceUrl);
         // PS3.18 §10.6.3.1 (Table 10.6.3-2): no matches is 204 No Content.
         Response.ResponseBuilder response = result.rows().isEmpty() ? Response.noContent()
                 : Response.ok((StreamingOutput) out -> QidoResultWriter.write(result, serviceUrl, out),

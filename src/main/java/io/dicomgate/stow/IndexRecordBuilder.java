@@ -150,7 +150,7 @@ final class IndexRecordBuilder {
         return value.isEmpty() ? null : value;
     }
 
-    private static Integer integer(AttributeList list, AttributeTag tag) {
+    static Integer integer(AttributeList list, AttributeTag tag) {
         String value = string(list, tag);
         if (value == null) {
             return null;

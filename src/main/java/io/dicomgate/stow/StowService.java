@@ -30,6 +30,7 @@ import io.dicomgate.dicom.MalformedMultipartException;
 import io.dicomgate.dicom.MultipartRelatedReader;
 import io.dicomgate.dicom.Part10Scanner;
 import io.dicomgate.dicom.Part10Structure;
+import io.dicomgate.dicom.PixelDataLocation;
 import io.dicomgate.dicom.TransferSyntaxes;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.dicom.UnsupportedMediaTypeException;
@@ -248,7 +249,34 @@ public class StowService {
         if (studyUid != null && !studyUid.equals(study)) {
             return Optional.of(FailureReason.DATASET_MISMATCH);
         }
-        return Optional.empty();
+        return pixelDataComplete(list, structure) ? Optional.empty() : Optional.of(FailureReason.CANNOT_UNDERSTAND);
+    }
+
+    /**
+     * A file cut right after a complete element is structurally valid, so check what the Image Pixel
+     * module (PS3.3 C.7.6.3) promises: an image has Pixel Data, and native Pixel Data holds every
+     * frame (PS3.5 §8.1.1).
+     */
+    private static boolean pixelDataComplete(AttributeList list, Part10Structure structure) {
+        Integer rows = IndexRecordBuilder.integer(list, TagFromName.Rows);
+        Integer columns = IndexRecordBuilder.integer(list, TagFromName.Columns);
+        Integer bits = IndexRecordBuilder.integer(list, TagFromName.BitsAllocated);
+        if (rows == null || columns == null || bits == null
+                || TransferSyntaxes.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(structure.transferSyntaxUid())) {
+            return true;
+        }
+        PixelDataLocation pixels = structure.pixelData();
+        if (pixels == null) {
+            return list.get(TagFromName.FloatPixelData) != null || list.get(TagFromName.DoubleFloatPixelData) != null;
+        }
+        if (pixels.encapsulated()) {
+            return true;
+        }
+        Integer samples = IndexRecordBuilder.integer(list, TagFromName.SamplesPerPixel);
+        Integer frames = IndexRecordBuilder.integer(list, TagFromName.NumberOfFrames);
+        long expectedBits = (long) rows * columns * (samples == null ? 1 : samples) * bits
+                * (frames == null ? 1 : frames);
+        return pixels.valueLength() >= (expectedBits + 7) / 8;
     }
 
     /** Everything before Pixel Data: the pixel values never enter the heap. */

@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestPath;
 
-import io.dicomgate.access.Caller;
+import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.web.DicomWebPaths;
@@ -24,9 +24,9 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 public class WadoResource {
 
     private final WadoService wado;
-    private final Caller caller;
+    private final CurrentCaller caller;
 
-    public WadoResource(WadoService wado, Caller caller) {
+    public WadoResource(WadoService wado, CurrentCaller caller) {
         this.wado = wado;
         this.caller = caller;
     }
@@ -36,7 +36,7 @@ public class WadoResource {
     @Path(DicomWebPaths.STUDY)
     public Response study(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
             @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.study(studyUid), accept(accept, uri), caller);
+        return wado.retrieve(RetrieveRequest.study(studyUid), accept(accept, uri), caller.get());
     }
 
     /** Retrieve Transaction — Series. */
@@ -44,7 +44,7 @@ public class WadoResource {
     @Path(DicomWebPaths.SERIES)
     public Response series(@RestPath String studyUid, @RestPath String seriesUid,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller);
+        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller.get());
     }
 
     /** Retrieve Transaction — Instance. */
@@ -52,7 +52,7 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE)
     public Response instance(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller);
+        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller.get());
     }
 
     /** Retrieve Transaction — Study Metadata (PS3.18 §10.4.1.1.2). */
@@ -60,7 +60,7 @@ public class WadoResource {
     @Path(DicomWebPaths.STUDY + "/metadata")
     public Response studyMetadata(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
             @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.study(studyUid), accept(accept, uri), caller,
+        return wado.metadata(RetrieveRequest.study(studyUid), accept(accept, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -69,7 +69,7 @@ public class WadoResource {
     @Path(DicomWebPaths.SERIES + "/metadata")
     public Response seriesMetadata(@RestPath String studyUid, @RestPath String seriesUid,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller,
+        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -78,7 +78,7 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE + "/metadata")
     public Response instanceMetadata(@RestPath String studyUid, @RestPath String seriesUid,
             @RestPath String instanceUid, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller,
+        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -88,7 +88,7 @@ public class WadoResource {
     public Response bulkdata(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @RestPath String tag, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
         return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), tag, accept(accept, uri),
-                caller);
+                caller.get());
     }
 
     /** Retrieve Transaction — Frames (PS3.18 §10.4.1.1.4). */
@@ -97,7 +97,7 @@ public class WadoResource {
     public Response frames(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @RestPath String frameList, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
         return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), frameList, accept(accept, uri),
-                caller);
+                caller.get());
     }
 
     private static AcceptHeader accept(String header, UriInfo uri) {

@@ -20,6 +20,7 @@ import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.PersonNameAttribute;
 import com.pixelmed.dicom.ShortStringAttribute;
+import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TimeAttribute;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
@@ -78,6 +79,23 @@ public final class DicomFixtures {
         int frames = 1;
         String transferSyntax = EXPLICIT_LE;
 
+        /** Same patient and study as {@code other}, new series. */
+        public Builder inStudyOf(Builder other) {
+            this.patientId = other.patientId;
+            this.patientName = other.patientName;
+            this.issuer = other.issuer;
+            this.studyUid = other.studyUid;
+            return this;
+        }
+
+        /** Same patient, study and series as {@code other}. */
+        public Builder inSeriesOf(Builder other) {
+            inStudyOf(other);
+            this.seriesUid = other.seriesUid;
+            this.seriesNumber = other.seriesNumber;
+            return this;
+        }
+
         public Builder patient(String id, String name) { this.patientId = id; this.patientName = name; return this; }
         public Builder issuer(String value) { this.issuer = value; return this; }
         public Builder birthDate(String value) { this.birthDate = value; return this; }
@@ -106,6 +124,8 @@ public final class DicomFixtures {
         public AttributeList attributes() {
             try {
                 AttributeList list = new AttributeList();
+                SpecificCharacterSet charset = characterSet == null ? null
+                        : new SpecificCharacterSet(new String[] { characterSet });
                 if (characterSet != null) {
                     put(list, new CodeStringAttribute(TagFromName.SpecificCharacterSet), characterSet);
                 }
@@ -115,10 +135,10 @@ public final class DicomFixtures {
                 put(list, new TimeAttribute(TagFromName.StudyTime), studyTime);
                 put(list, new ShortStringAttribute(TagFromName.AccessionNumber), accession);
                 put(list, new CodeStringAttribute(TagFromName.Modality), modality);
-                put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName), referringPhysician);
+                put(list, new PersonNameAttribute(TagFromName.ReferringPhysicianName, charset), referringPhysician);
                 put(list, new LongStringAttribute(TagFromName.StudyDescription), studyDescription);
                 put(list, new LongStringAttribute(TagFromName.SeriesDescription), seriesDescription);
-                put(list, new PersonNameAttribute(TagFromName.PatientName), patientName);
+                put(list, new PersonNameAttribute(TagFromName.PatientName, charset), patientName);
                 put(list, new LongStringAttribute(TagFromName.PatientID), patientId);
                 if (issuer != null) {
                     put(list, new LongStringAttribute(TagFromName.IssuerOfPatientID), issuer);

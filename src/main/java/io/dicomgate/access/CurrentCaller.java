@@ -1,0 +1,38 @@
+package io.dicomgate.access;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.identity.SecurityIdentity;
+
+/** The request's {@link Caller}, built once from the verified bearer token. */
+@RequestScoped
+public class CurrentCaller {
+
+    private final SecurityIdentity identity;
+    private final JsonWebToken token;
+    private Caller caller;
+
+    public CurrentCaller(SecurityIdentity identity, JsonWebToken token) {
+        this.identity = identity;
+        this.token = token;
+    }
+
+    public Caller get() {
+        if (caller == null) {
+            String clientId = token.getClaim("azp");
+            String username = token.getClaim("preferred_username");
+            String scope = token.getClaim("scope");
+            Set<String> scopes = scope == null ? Set.of()
+                    : new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
+            caller = new Caller(token.getSubject(), username != null ? username : clientId, clientId,
+                    Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"));
+        }
+        return caller;
+    }
+}
