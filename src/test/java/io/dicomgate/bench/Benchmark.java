@@ -387,7 +387,7 @@ public final class Benchmark {
                    '"00100010":{"vr":"PN","Value":[{"Alphabetic":"' || n || '"}]},"00100020":{"vr":"LO","Value":["IDX-'
                    || g || '"]},"00100030":{"vr":"DA","Value":["' || b || '"]},"00100040":{"vr":"CS","Value":["' || s || '"]}'
             FROM (SELECT g, (%1$s)[1 + g %% 10] || '^' || (%2$s)[1 + (g / 10) %% 10] AS n,
-                         to_char(DATE '1930-01-01' + (g * 7919) %% 30000, 'YYYYMMDD') AS b,
+                         to_char(DATE '1930-01-01' + ((g::bigint * 7919) %% 30000)::int, 'YYYYMMDD') AS b,
                          CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END AS s
                   FROM generate_series(1, %3$d) g) x
             """.formatted(surnames, given, patients),
@@ -402,7 +402,7 @@ public final class Benchmark {
                    || '"00081030":{"vr":"LO","Value":["' || m || ' STUDY"]},"0020000D":{"vr":"UI","Value":["' || u || '"]},'
                    || '"00200010":{"vr":"SH","Value":["S' || g || '"]}'
             FROM (SELECT g, '%1$s.1.' || g AS u,
-                         to_char(DATE '2010-01-01' + (g * 104729) %% 5475, 'YYYYMMDD') AS d,
+                         to_char(DATE '2010-01-01' + ((g::bigint * 104729) %% 5475)::int, 'YYYYMMDD') AS d,
                          (%2$s)[1 + floor(random() * 5)::int] AS m
                   FROM generate_series(1, %3$d) g) x
             JOIN patient p ON p.patient_id = 'IDX-' || (1 + (g - 1) %% %4$d)
