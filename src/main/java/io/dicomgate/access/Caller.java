@@ -12,9 +12,15 @@ import java.util.Set;
  * @param roles realm roles
  * @param scopes the token's {@code scope} values
  * @param patientId the {@code patient_id} claim of patient users, else null
+ * @param patientIssuer the {@code patient_id_issuer} claim, '' when absent (Issuer of Patient ID)
  */
 public record Caller(String subject, String username, String clientId, Set<String> roles, Set<String> scopes,
-        String patientId) {
+        String patientId, String patientIssuer) {
+
+    /** The patient this caller is, for patient users; null otherwise. */
+    public PatientRef patient() {
+        return patientId == null || patientId.isBlank() ? null : new PatientRef(patientId, patientIssuer);
+    }
 
     public boolean hasRole(String role) {
         return roles.contains(role);

@@ -28,10 +28,11 @@ public class CurrentCaller {
             String clientId = token.getClaim("azp");
             String username = token.getClaim("preferred_username");
             String scope = token.getClaim("scope");
+            String issuer = token.getClaim("patient_id_issuer");
             Set<String> scopes = scope == null ? Set.of()
                     : new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
             caller = new Caller(token.getSubject(), username != null ? username : clientId, clientId,
-                    Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"));
+                    Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"), issuer == null ? "" : issuer);
         }
         return caller;
     }

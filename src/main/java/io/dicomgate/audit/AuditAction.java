@@ -1,0 +1,22 @@
+package io.dicomgate.audit;
+
+/** What an audited request did (the IHE BALP / FHIR AuditEvent "action" a reader looks for). */
+public enum AuditAction {
+    /** QIDO-RS search (PS3.18 §10.6). */
+    SEARCH,
+    /** WADO-RS retrieve of instances, metadata, bulk data or frames (PS3.18 §10.4). */
+    RETRIEVE,
+    /** STOW-RS store (PS3.18 §10.5). */
+    STORE,
+    CONSENT_CREATE,
+    CONSENT_REVOKE,
+    CONSENT_READ,
+    /** A break-the-glass grant opened. */
+    BREAK_GLASS,
+    BREAK_GLASS_REVIEW,
+    BREAK_GLASS_READ,
+    /** Reading or verifying the audit trail itself. */
+    AUDIT_READ,
+    /** A patient reading who accessed their images. */
+    ACCESS_LOG_READ
+}

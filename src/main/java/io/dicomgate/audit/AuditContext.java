@@ -1,0 +1,98 @@
+package io.dicomgate.audit;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import io.dicomgate.access.PatientRef;
+
+/**
+ * What the current request touched, filled in by the feature code as it learns it; turned into
+ * {@link AuditEvent}s with the final HTTP status by {@link AuditResponseFilter}.
+ */
+@RequestScoped
+public class AuditContext {
+
+    private AuditAction action;
+    private final Set<PatientRef> patients = new LinkedHashSet<>();
+    private String studyUid;
+    private String seriesUid;
+    private String instanceUid;
+    private String purposeOfUse;
+    private String breakGlassReason;
+    private String detail;
+    private boolean hidden;
+
+    public AuditContext action(AuditAction value) {
+        this.action = value;
+        return this;
+    }
+
+    public AuditContext patient(PatientRef patient) {
+        if (patient != null) {
+            patients.add(patient);
+        }
+        return this;
+    }
+
+    public AuditContext target(String study, String series, String instance) {
+        this.studyUid = study;
+        this.seriesUid = series;
+        this.instanceUid = instance;
+        return this;
+    }
+
+    public AuditContext breakGlass(String reason, String purpose) {
+        this.breakGlassReason = reason;
+        this.purposeOfUse = purpose;
+        return this;
+    }
+
+    public AuditContext detail(String value) {
+        this.detail = value;
+        return this;
+    }
+
+    /** The request was refused for a patient the caller may not see, though answered as 404. */
+    public AuditContext hidden() {
+        this.hidden = true;
+        return this;
+    }
+
+    AuditAction action() {
+        return action;
+    }
+
+    Set<PatientRef> patients() {
+        return patients;
+    }
+
+    String studyUid() {
+        return studyUid;
+    }
+
+    String seriesUid() {
+        return seriesUid;
+    }
+
+    String instanceUid() {
+        return instanceUid;
+    }
+
+    String purposeOfUse() {
+        return purposeOfUse;
+    }
+
+    String breakGlassReason() {
+        return breakGlassReason;
+    }
+
+    String detail() {
+        return detail;
+    }
+
+    boolean isHidden() {
+        return hidden;
+    }
+}

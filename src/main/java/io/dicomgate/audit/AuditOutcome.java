@@ -1,0 +1,14 @@
+package io.dicomgate.audit;
+
+/** How the audited request ended. */
+public enum AuditOutcome {
+    SUCCESS,
+    /** Refused: no token role or scope for it (403), or a patient the caller may not see (answered 404). */
+    DENIED,
+    /** Nothing there (404). */
+    NOT_FOUND,
+    /** The client's request was wrong (4xx other than the above). */
+    INVALID_REQUEST,
+    /** The server failed (5xx). */
+    FAILURE
+}

@@ -1,0 +1,123 @@
+package io.dicomgate.audit;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import io.dicomgate.access.Caller;
+import io.dicomgate.access.CurrentCaller;
+import io.dicomgate.access.PatientRef;
+import io.quarkus.runtime.BlockingOperationControl;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Records every request on patient data ({@code /dicomweb}, {@code /api}) once its status is
+ * known — successes, denials, not-founds and errors alike — as one {@link AuditEvent} per patient
+ * touched. Requests without a token are refused by the HTTP layer before they get here and touch
+ * no patient data.
+ */
+public class AuditResponseFilter {
+
+    /** Request id echoed to the client and stored with the audit record. */
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    private final AuditContext context;
+    private final Instance<CurrentCaller> caller;
+    private final SecurityIdentity identity;
+    private final Event<AuditEvent> events;
+    private final HttpServerRequest http;
+
+    public AuditResponseFilter(AuditContext context, Instance<CurrentCaller> caller, SecurityIdentity identity,
+            Event<AuditEvent> events, HttpServerRequest http) {
+        this.context = context;
+        this.caller = caller;
+        this.identity = identity;
+        this.events = events;
+        this.http = http;
+    }
+
+    @ServerResponseFilter
+    public void audit(ContainerRequestContext request, ContainerResponseContext response) {
+        String path = request.getUriInfo().getPath();
+        AuditAction action = context.action() != null ? context.action() : inferAction(request.getMethod(), path);
+        if (action == null || identity.isAnonymous()) {
+            return;
+        }
+        String requestId = requestId(request);
+        response.getHeaders().putSingle(REQUEST_ID, requestId);
+        int status = response.getStatus();
+        Caller who = caller.get().get();
+        AuditOutcome outcome = outcome(status);
+        List<PatientRef> patients = context.patients().isEmpty() ? java.util.Collections.singletonList(null)
+                : List.copyOf(context.patients());
+        Instant now = Instant.now();
+        for (PatientRef patient : patients) {
+            AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
+                    Set.copyOf(who.roles()), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
+                    action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
+                    context.studyUid(), context.seriesUid(), context.instanceUid(), outcome, status,
+                    context.purposeOfUse(), context.breakGlassReason(), context.detail());
+            if (BlockingOperationControl.isBlockingAllowed()) {
+                events.fire(event);
+            } else {
+                events.fireAsync(event);
+            }
+        }
+    }
+
+    private AuditOutcome outcome(int status) {
+        if (status < 400) {
+            return AuditOutcome.SUCCESS;
+        }
+        if (status == 403 || (status == 404 && context.isHidden())) {
+            return AuditOutcome.DENIED;
+        }
+        if (status == 404) {
+            return AuditOutcome.NOT_FOUND;
+        }
+        return status < 500 ? AuditOutcome.INVALID_REQUEST : AuditOutcome.FAILURE;
+    }
+
+    /** For requests refused before their resource method ran (e.g. a role check). */
+    static AuditAction inferAction(String method, String path) {
+        if (path.startsWith("/dicomweb")) {
+            if ("POST".equals(method)) {
+                return AuditAction.STORE;
+            }
+            return path.matches("/dicomweb(/studies(/[^/]+(/series(/[^/]+/instances)?|/instances)?)?|/series|/instances)")
+                    && !path.matches("/dicomweb/studies/[^/]+") ? AuditAction.SEARCH : AuditAction.RETRIEVE;
+        }
+        if (path.startsWith("/api/consents")) {
+            return "GET".equals(method) ? AuditAction.CONSENT_READ
+                    : path.endsWith("/revoke") ? AuditAction.CONSENT_REVOKE : AuditAction.CONSENT_CREATE;
+        }
+        if (path.startsWith("/api/break-glass")) {
+            return "GET".equals(method) ? AuditAction.BREAK_GLASS_READ : AuditAction.BREAK_GLASS_REVIEW;
+        }
+        if (path.startsWith("/api/audit")) {
+            return AuditAction.AUDIT_READ;
+        }
+        if (path.startsWith("/api/me/access-log")) {
+            return AuditAction.ACCESS_LOG_READ;
+        }
+        return null;
+    }
+
+    private static String requestId(ContainerRequestContext request) {
+        String given = request.getHeaderString(REQUEST_ID);
+        // A client's id is kept only when it is plainly an id, never free text that could carry PHI.
+        if (given != null && given.matches("[A-Za-z0-9._-]{8,64}")) {
+            return given;
+        }
+        return UUID.randomUUID().toString();
+    }
+}
