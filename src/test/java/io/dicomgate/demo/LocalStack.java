@@ -81,6 +81,9 @@ public final class LocalStack implements AutoCloseable {
         if (config.postgresPort() != 0) {
             builder.setPort(config.postgresPort());
         }
+        // -Ddicomgate.postgres.<setting>=<value> passes a server setting, e.g. log_min_duration_statement=50.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("dicomgate.postgres."))
+                .forEach(k -> builder.setServerConfig(k.substring("dicomgate.postgres.".length()), System.getProperty(k)));
         postgres = builder
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
