@@ -101,6 +101,25 @@ public final class KeycloakServer implements AutoCloseable {
      * costs 10 to 30 seconds.
      */
     public static KeycloakServer start(Path keycloakHome, Path realmFile) {
+        return start(keycloakHome, realmFile, Options.TEST);
+    }
+
+    /**
+     * How a Keycloak of its own is started. The tests use {@link #TEST}; the demo stack and the
+     * benchmark pin the port and keep the realm (and its users' changes) in an H2 file.
+     *
+     * @param httpPort HTTP port, 0 for a free one
+     * @param h2File H2 database file path without extension, or null for an in-memory database
+     * @param logFile where Keycloak's output goes, or null for {@link #defaultLogFile()}'s place
+     * @param adminPassword password of the master-realm bootstrap admin, or null for a random one
+     *        (with a persistent database only the first start creates that admin)
+     */
+    public record Options(int httpPort, Path h2File, Path logFile, String adminPassword) {
+        public static final Options TEST = new Options(0, null, null, null);
+    }
+
+    /** As {@link #start(Path, Path)}, with a fixed port, a persistent database or another log. */
+    public static KeycloakServer start(Path keycloakHome, Path realmFile, Options options) {
         Path kcSh = keycloakHome.resolve("bin/kc.sh");
         if (!Files.isExecutable(kcSh)) {
             throw new IllegalStateException(kcSh + " is missing: run ./mvnw process-test-resources"
@@ -108,22 +127,31 @@ public final class KeycloakServer implements AutoCloseable {
         }
         copyRealm(keycloakHome, realmFile);
 
-        int httpPort = freePort();
+        int httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
         int managementPort = freePort();
         URI baseUrl = URI.create("http://localhost:" + httpPort);
-        String adminPassword = UUID.randomUUID().toString();
-        Path logFile = keycloakHome.toAbsolutePath().getParent().resolve("keycloak.log");
+        String adminPassword = options.adminPassword() == null ? UUID.randomUUID().toString()
+                : options.adminPassword();
+        Path logFile = options.logFile() == null
+                ? keycloakHome.toAbsolutePath().getParent().resolve("keycloak.log")
+                : options.logFile();
+        // An existing realm in a persistent database is kept; --import-realm skips it.
+        List<String> database = options.h2File() == null
+                ? List.of("--db=dev-mem")
+                : List.of("--db=dev-file", "--db-url=jdbc:h2:file:" + options.h2File().toAbsolutePath()
+                        + ";NON_KEYWORDS=VALUE");
 
-        ProcessBuilder builder = new ProcessBuilder(kcSh.toString(), "start-dev",
+        List<String> command = new java.util.ArrayList<>(List.of(kcSh.toString(), "start-dev",
                 "--http-port=" + httpPort,
                 // start-dev opens it only when health or metrics are on; pin it anyway so a
                 // second instance never collides on the default 9000.
                 "--http-management-port=" + managementPort,
                 // Tokens carry this issuer however the caller reached Keycloak (localhost, 127.0.0.1).
                 "--hostname=" + baseUrl,
-                // A fresh database each start: the realm is always imported, never a stale one reused.
-                "--db=dev-mem",
-                "--import-realm")
+                "--import-realm"));
+        // Tests: a fresh database each start, so the realm is always imported, never a stale one reused.
+        command.addAll(database);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(keycloakHome.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());

@@ -1,0 +1,294 @@
+package io.dicomgate.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.dicomgate.testsupport.KeycloakServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * PostgreSQL (zonky embedded binaries), the real Keycloak and the packaged dicomgate, each as a
+ * process of its own on loopback ports, with their data under one directory. Used by the demo
+ * ({@link DemoStack}) and the benchmark; never by the test suite.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * @param dataDir holds {@code postgres/}, {@code keycloak/}, {@code storage/} and the logs
+     * @param appPort dicomgate's HTTP port (0 for a free one)
+     * @param keycloakPort Keycloak's HTTP port (0 for a free one)
+     * @param postgresPort PostgreSQL's port (0 for a free one)
+     * @param persistentKeycloak keep Keycloak's database (an H2 file) across restarts
+     * @param appJvmArgs extra JVM options of the dicomgate process, e.g. {@code -Xmx256m}
+     */
+    public record Config(Path dataDir, int appPort, int keycloakPort, int postgresPort,
+            boolean persistentKeycloak, Path keycloakHome, Path realmFile, Path appJar, List<String> appJvmArgs) {
+    }
+
+    public static final String DATABASE = "dicomgate";
+    private static final Duration APP_STARTUP = Duration.ofSeconds(120);
+
+    private final Config config;
+    private final int appPort;
+    private EmbeddedPostgres postgres;
+    private KeycloakServer keycloak;
+    private Process app;
+
+    private LocalStack(Config config, int appPort) {
+        this.config = config;
+        this.appPort = appPort;
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public static LocalStack start(Config config) {
+        requireFile(config.appJar(), "the application is not packaged: run ./mvnw package -DskipTests");
+        requireFile(config.keycloakHome().resolve("bin/kc.sh"),
+                "Keycloak is not unpacked: run ./mvnw process-test-resources");
+        requireFree(config.appPort(), "dicomgate HTTP", "DICOMGATE_HTTP_PORT");
+        requireFree(config.keycloakPort(), "Keycloak HTTP", "DICOMGATE_KEYCLOAK_PORT");
+        requireFree(config.postgresPort(), "PostgreSQL", "DICOMGATE_POSTGRES_PORT");
+        LocalStack stack = new LocalStack(config, config.appPort() == 0 ? freePort() : config.appPort());
+        try {
+            Files.createDirectories(config.dataDir());
+            stack.startPostgres();
+            stack.startKeycloak();
+            stack.startApp(config.appJvmArgs());
+            return stack;
+        } catch (IOException e) {
+            stack.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startPostgres() throws IOException {
+        long t0 = System.nanoTime();
+        Path dir = config.dataDir().resolve("postgres");
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (config.postgresPort() != 0) {
+            builder.setPort(config.postgresPort());
+        }
+        // -Ddicomgate.postgres.<setting>=<value> passes a server setting, e.g. log_min_duration_statement=50.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("dicomgate.postgres."))
+                .forEach(k -> builder.setServerConfig(k.substring("dicomgate.postgres.".length()), System.getProperty(k)));
+        postgres = builder
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(config.dataDir().resolve("postgres.log").toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(config.dataDir().resolve("postgres.log").toFile()))
+                .start();
+        try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+            if (!rs.next()) {
+                s.execute("CREATE DATABASE " + DATABASE);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create database " + DATABASE, e);
+        }
+        log("PostgreSQL ready on port %d in %.1f s (data: %s)", postgres.getPort(), secondsSince(t0), dir);
+    }
+
+    private void startKeycloak() {
+        Path kcDir = config.dataDir().resolve("keycloak");
+        try {
+            Files.createDirectories(kcDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("starting Keycloak (the first start re-builds the distribution, up to a minute)...");
+        keycloak = KeycloakServer.start(config.keycloakHome(), config.realmFile(), new KeycloakServer.Options(
+                config.keycloakPort(), config.persistentKeycloak() ? kcDir.resolve("keycloakdb") : null,
+                config.dataDir().resolve("keycloak.log"), null));
+    }
+
+    /** (Re)starts dicomgate with these extra JVM options and waits until it is ready. */
+    public void startApp(List<String> jvmArgs) {
+        stopApp();
+        long t0 = System.nanoTime();
+        Path logFile = config.dataDir().resolve("dicomgate.log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-Dquarkus.http.port=" + appPort);
+        command.add("-Dquarkus.oidc.auth-server-url=" + keycloak.issuerUrl());
+        command.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl());
+        command.add("-Dquarkus.datasource.username=postgres");
+        command.add("-Dquarkus.datasource.password=postgres");
+        command.add("-Ddicomgate.storage.root=" + config.dataDir().resolve("storage").toAbsolutePath());
+        command.add("-jar");
+        command.add(config.appJar().toAbsolutePath().toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("DICOMGATE_")
+                || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+        try {
+            app = builder.start();
+            app.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start dicomgate", e);
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        URI ready = URI.create(appUrl() + "/q/health/ready");
+        long deadline = System.nanoTime() + APP_STARTUP.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("dicomgate exited with code " + app.exitValue()
+                        + "; last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    log("dicomgate ready on port %d in %.1f s (pid %d, %s, log: %s)", appPort, secondsSince(t0),
+                            app.pid(), jvmArgs.isEmpty() ? "default heap" : String.join(" ", jvmArgs), logFile);
+                    return;
+                }
+                last = "HTTP " + r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            sleep(300);
+        }
+        throw new IllegalStateException("dicomgate not ready after " + APP_STARTUP.toSeconds() + " s (last: " + last
+                + "); last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
+    }
+
+    public String appUrl() {
+        return "http://localhost:" + appPort;
+    }
+
+    public String dicomwebUrl() {
+        return appUrl() + "/dicomweb";
+    }
+
+    public KeycloakServer keycloak() {
+        return keycloak;
+    }
+
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", DATABASE);
+    }
+
+    public java.sql.Connection connection() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+    }
+
+    public long appPid() {
+        return app.pid();
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    private void stopApp() {
+        if (app != null && app.isAlive()) {
+            app.destroy();
+            try {
+                if (!app.waitFor(30, TimeUnit.SECONDS)) {
+                    app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                app.destroyForcibly();
+            }
+        }
+        app = null;
+    }
+
+    /** Stops dicomgate, Keycloak (with every process kc.sh started) and PostgreSQL, in that order. */
+    @Override
+    public synchronized void close() {
+        try {
+            stopApp();
+        } finally {
+            try {
+                if (keycloak != null) {
+                    keycloak.close();
+                    keycloak = null;
+                }
+            } finally {
+                if (postgres != null) {
+                    try {
+                        postgres.close();
+                    } catch (IOException e) {
+                        System.err.println("stopping PostgreSQL failed: " + e);
+                    }
+                    postgres = null;
+                }
+            }
+        }
+    }
+
+    /** {@code -Dname}, else the environment variable, else the default. */
+    public static int intSetting(String property, String env, int fallback) {
+        String value = System.getProperty(property, System.getenv(env));
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
+    public static Path pathSetting(String property, String fallback) {
+        String value = System.getProperty(property);
+        return Path.of(value == null || value.isBlank() ? fallback : value).toAbsolutePath();
+    }
+
+    private static void requireFree(int port, String what, String env) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket(port)) {
+            socket.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " for " + what + " is taken (" + e.getMessage()
+                    + "): stop whatever listens there, or choose another port with " + env + "=<port>");
+        }
+    }
+
+    private static void requireFile(Path file, String hint) {
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " is missing: " + hint);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[stack] " + format + "%n", args);
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
