@@ -38,7 +38,7 @@ CREATE TABLE study (
     updated_at                 TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 CREATE INDEX study_patient_idx ON study (patient_fk);
-CREATE INDEX study_date_idx ON study (study_date, study_time);
+CREATE INDEX study_date_idx ON study (study_date, study_time, pk);
 CREATE INDEX study_accession_idx ON study (accession_number);
 CREATE INDEX study_modalities_idx ON study USING GIN (modalities_in_study);
 CREATE INDEX study_ref_phys_idx ON study (referring_physician_name_norm text_pattern_ops);
