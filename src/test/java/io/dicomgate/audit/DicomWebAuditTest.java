@@ -51,6 +51,7 @@ class DicomWebAuditTest {
         assertEquals(200, stored.get("http_status"));
         assertEquals("admin", stored.get("username"));
         assertEquals("dicomgate-viewer", stored.get("client_id"));
+        assertEquals(a.patientId(), stored.get("patient_id"));
 
         String search = AuditRows.requestId();
         Api.as(Api.ADMIN).header(AuditResponseFilter.REQUEST_ID, search)
@@ -80,8 +81,8 @@ class DicomWebAuditTest {
     @ParameterizedTest(name = "{0} {1} -> {2} {3}")
     @CsvSource({
             // a role without access to QIDO/WADO is refused before the resource runs
-            "clinician, /dicomweb/studies,                   403, DENIED,    SEARCH",
-            "auditor,   /dicomweb/studies/1.2.999/metadata,  403, DENIED,    RETRIEVE",
+            "auditor,       /dicomweb/studies,                  403, DENIED,    SEARCH",
+            "consent-admin, /dicomweb/studies/1.2.999/metadata, 403, DENIED,    RETRIEVE",
             // nothing there
             "imaging-admin, /dicomweb/studies/1.2.999.404,   404, NOT_FOUND, RETRIEVE" })
     void refusalsAndNotFoundsAreAudited(String role, String path, int status, String outcome, String action) {
@@ -97,6 +98,21 @@ class DicomWebAuditTest {
         String study = path.startsWith("/dicomweb/studies/") ? path.split("/")[3] : null;
         assertEquals(study, row.get("study_uid"));
         assertNull(row.get("patient_id"));
+    }
+
+    @Test
+    void aHiddenStudyIsAnsweredAs404ButAuditedAsDeniedForItsPatient() {
+        var a = DicomFixtures.instance().patient("HID-" + System.nanoTime(), "Doe^Hidden");
+        Api.store(a.bytes()).then().statusCode(200);
+        String id = AuditRows.requestId();
+        Api.as(TestTokens.user("dr-no-consent", "clinician")).header(AuditResponseFilter.REQUEST_ID, id).accept(ANY_TS)
+                .get("/dicomweb/studies/" + a.studyUid()).then().statusCode(404);
+        Map<String, Object> row = single(id);
+        assertEquals("RETRIEVE", row.get("action"));
+        assertEquals("DENIED", row.get("outcome"));
+        assertEquals(404, row.get("http_status"));
+        assertEquals(a.patientId(), row.get("patient_id"));
+        assertEquals(a.studyUid(), row.get("study_uid"));
     }
 
     @Test
