@@ -60,11 +60,15 @@ public class AuditResponseFilter {
         List<PatientRef> patients = context.patients().isEmpty() ? java.util.Collections.singletonList(null)
                 : List.copyOf(context.patients());
         Instant now = Instant.now();
+        var pathParams = request.getUriInfo().getPathParameters();
+        String study = context.studyUid() != null ? context.studyUid() : uid(pathParams.getFirst("studyUid"));
+        String series = context.studyUid() != null ? context.seriesUid() : uid(pathParams.getFirst("seriesUid"));
+        String instance = context.studyUid() != null ? context.instanceUid() : uid(pathParams.getFirst("instanceUid"));
         for (PatientRef patient : patients) {
             AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
                     Set.copyOf(who.roles()), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
                     action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
-                    context.studyUid(), context.seriesUid(), context.instanceUid(), outcome, status,
+                    study, series, instance, outcome, status,
                     context.purposeOfUse(), context.breakGlassReason(), context.detail());
             if (BlockingOperationControl.isBlockingAllowed()) {
                 events.fire(event);
@@ -110,6 +114,14 @@ public class AuditResponseFilter {
             return AuditAction.ACCESS_LOG_READ;
         }
         return null;
+    }
+
+    /**
+     * A UID from the request path when the feature did not name its target (e.g. a request refused
+     * before its method ran); only a well-formed UID (PS3.5 §9.1) is kept, never arbitrary path text.
+     */
+    static String uid(String value) {
+        return value != null && value.length() <= 64 && value.matches("[0-9]+(\\.[0-9]+)*") ? value : null;
     }
 
     private static String requestId(ContainerRequestContext request) {

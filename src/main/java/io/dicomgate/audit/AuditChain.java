@@ -1,0 +1,90 @@
+package io.dicomgate.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The hash chain of the audit log: {@code hash = SHA-256(prev_hash || canonical(row))}, hex encoded,
+ * with {@link #GENESIS} as the {@code prev_hash} of the first row.
+ *
+ * <p>The canonical serialisation is a version tag followed by every stored field in a fixed order,
+ * each written as {@code <UTF-8 byte length>:<value>} or {@code ~} for null, so that no two different
+ * rows serialise alike (no separator can be forged inside a value). Time is the epoch microsecond
+ * count, the precision PostgreSQL keeps; roles are sorted. {@code seq} is part of it, so rows cannot
+ * be reordered either.
+ */
+public final class AuditChain {
+
+    /** prev_hash of the first row. */
+    public static final String GENESIS = "0".repeat(64);
+    private static final byte[] VERSION = "dicomgate-audit-v1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private AuditChain() {
+    }
+
+    /** The time as it will be stored and hashed: PostgreSQL keeps microseconds. */
+    public static Instant storedTime(Instant time) {
+        return time.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Hex SHA-256 of the previous hash followed by the canonical form of this row. */
+    public static String hash(String prevHash, long seq, AuditEvent e) {
+        MessageDigest sha = sha256();
+        sha.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+        sha.update(canonical(seq, e));
+        return HEX.formatHex(sha.digest());
+    }
+
+    static byte[] canonical(long seq, AuditEvent e) {
+        StringBuilder s = new StringBuilder(512);
+        field(s, Long.toString(seq));
+        Instant t = e.time();
+        field(s, Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, t)));
+        field(s, e.requestId());
+        field(s, e.subject());
+        field(s, e.username());
+        field(s, e.clientId());
+        List<String> roles = e.roles() == null ? List.of() : e.roles().stream().sorted().toList();
+        field(s, Integer.toString(roles.size()));
+        roles.forEach(r -> field(s, r));
+        field(s, e.sourceAddress());
+        field(s, e.action() == null ? null : e.action().name());
+        field(s, e.patientId());
+        field(s, e.issuer());
+        field(s, e.studyUid());
+        field(s, e.seriesUid());
+        field(s, e.instanceUid());
+        field(s, e.outcome() == null ? null : e.outcome().name());
+        field(s, Integer.toString(e.httpStatus()));
+        field(s, e.purposeOfUse());
+        field(s, e.breakGlassReason());
+        field(s, e.detail());
+        byte[] body = s.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[VERSION.length + body.length];
+        System.arraycopy(VERSION, 0, out, 0, VERSION.length);
+        System.arraycopy(body, 0, out, VERSION.length, body.length);
+        return out;
+    }
+
+    private static void field(StringBuilder s, String value) {
+        if (value == null) {
+            s.append('~');
+        } else {
+            s.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

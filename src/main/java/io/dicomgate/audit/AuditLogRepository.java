@@ -1,0 +1,221 @@
+package io.dicomgate.audit;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.dicomgate.access.PatientRef;
+
+/**
+ * The {@code audit_log} table (V3). Plain JDBC rather than Panache: the table is append-only, the
+ * append needs an advisory lock and the verifier a server-side cursor, none of which an entity helps
+ * with. Callers own the transaction.
+ */
+@ApplicationScoped
+public class AuditLogRepository {
+
+    /** Key of the transaction-scoped advisory lock that makes appends, and so the chain, linear. */
+    static final long APPEND_LOCK = 0x6469636f6d617564L; // "dicomaud"
+
+    private static final String COLUMNS = "seq, event_time, request_id, subject, username, client_id, roles, "
+            + "source_address, action, patient_id, issuer, study_uid, series_uid, instance_uid, outcome, http_status, "
+            + "purpose_of_use, break_glass_reason, detail, prev_hash, hash";
+
+    private final DataSource dataSource;
+
+    public AuditLogRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Appends the event at the head of the chain. Must run inside a transaction: the advisory lock is
+     * held until it commits, so concurrent appends take seq values and link to their predecessor one
+     * at a time.
+     */
+    public AuditEntry append(AuditEvent event) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, APPEND_LOCK);
+                lock.execute();
+            }
+            long seq;
+            String prev;
+            try (PreparedStatement head = c.prepareStatement("SELECT nextval(pg_get_serial_sequence('audit_log', 'seq')),"
+                    + " (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)");
+                    ResultSet rs = head.executeQuery()) {
+                rs.next();
+                seq = rs.getLong(1);
+                prev = rs.getString(2) == null ? AuditChain.GENESIS : rs.getString(2);
+            }
+            String hash = AuditChain.hash(prev, seq, event);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = 0;
+                insert.setLong(++i, seq);
+                insert.setObject(++i, OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
+                insert.setString(++i, event.requestId());
+                insert.setString(++i, event.subject());
+                insert.setString(++i, event.username());
+                insert.setString(++i, event.clientId());
+                insert.setArray(++i, c.createArrayOf("text",
+                        event.roles() == null ? new String[0] : event.roles().stream().sorted().toArray()));
+                insert.setString(++i, event.sourceAddress());
+                insert.setString(++i, event.action().name());
+                insert.setString(++i, event.patientId());
+                insert.setString(++i, event.issuer());
+                insert.setString(++i, event.studyUid());
+                insert.setString(++i, event.seriesUid());
+                insert.setString(++i, event.instanceUid());
+                insert.setString(++i, event.outcome().name());
+                insert.setInt(++i, event.httpStatus());
+                insert.setString(++i, event.purposeOfUse());
+                insert.setString(++i, event.breakGlassReason());
+                insert.setString(++i, event.detail());
+                insert.setString(++i, prev);
+                insert.setString(++i, hash);
+                insert.executeUpdate();
+            }
+            return new AuditEntry(seq, event, prev, hash);
+        }
+    }
+
+    /**
+     * Hands every row to {@code visitor} in seq order through a server-side cursor (constant memory),
+     * stopping when it returns false. Must run inside a transaction (PostgreSQL cursors need one).
+     */
+    public void scan(Predicate<AuditEntry> visitor) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log ORDER BY seq")) {
+            ps.setFetchSize(1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!visitor.test(entry(rs))) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One page of the export, in seq order. */
+    public List<AuditEntry> search(AuditFilter f) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE seq > ?");
+        List<Object> params = new ArrayList<>(List.of(f.after()));
+        if (f.patientId() != null) {
+            sql.append(" AND patient_id = ?");
+            params.add(f.patientId());
+            if (f.issuer() != null) {
+                sql.append(" AND issuer = ?");
+                params.add(f.issuer());
+            }
+        }
+        if (f.username() != null) {
+            sql.append(" AND username = ?");
+            params.add(f.username());
+        }
+        if (f.action() != null) {
+            sql.append(" AND action = ?");
+            params.add(f.action().name());
+        }
+        if (f.from() != null) {
+            sql.append(" AND event_time >= ?");
+            params.add(OffsetDateTime.ofInstant(f.from(), ZoneOffset.UTC));
+        }
+        if (f.to() != null) {
+            sql.append(" AND event_time < ?");
+            params.add(OffsetDateTime.ofInstant(f.to(), ZoneOffset.UTC));
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        params.add(f.count());
+        return list(sql.toString(), params);
+    }
+
+    /**
+     * Accesses to one patient's data, newest first, without the patient's own reading of this list
+     * ({@link AuditAction#ACCESS_LOG_READ}).
+     */
+    public List<AuditEntry> accessesTo(PatientRef patient, int limit, long offset) throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM audit_log WHERE patient_id = ? AND issuer = ? AND action <> ?"
+                + " ORDER BY seq DESC LIMIT ? OFFSET ?",
+                List.of(patient.patientId(), patient.issuer(), AuditAction.ACCESS_LOG_READ.name(), limit, offset));
+    }
+
+    /** The patient a stored study belongs to, to name the patient of events whose feature did not. */
+    public Optional<PatientRef> patientOfStudy(String studyUid) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT p.patient_id, p.issuer FROM study s"
+                        + " JOIN patient p ON p.pk = s.patient_fk WHERE s.study_uid = ?")) {
+            ps.setString(1, studyUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new PatientRef(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private List<AuditEntry> list(String sql, List<Object> params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p == null) {
+                    ps.setNull(i + 1, Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, p);
+                }
+            }
+            List<AuditEntry> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static AuditEntry entry(ResultSet rs) throws SQLException {
+        Array roles = rs.getArray("roles");
+        Instant time = rs.getObject("event_time", OffsetDateTime.class).toInstant();
+        AuditEvent event = new AuditEvent(time, rs.getString("request_id"), rs.getString("subject"),
+                rs.getString("username"), rs.getString("client_id"),
+                roles == null ? Set.of() : new LinkedHashSet<>(Arrays.asList((String[]) roles.getArray())),
+                rs.getString("source_address"), action(rs.getString("action")), rs.getString("patient_id"),
+                rs.getString("issuer"), rs.getString("study_uid"), rs.getString("series_uid"),
+                rs.getString("instance_uid"), outcome(rs.getString("outcome")), rs.getInt("http_status"),
+                rs.getString("purpose_of_use"), rs.getString("break_glass_reason"), rs.getString("detail"));
+        return new AuditEntry(rs.getLong("seq"), event, rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
+    // An unknown name (a row altered in SQL) must not stop the verifier: it reads as null and its hash fails.
+    private static AuditAction action(String name) {
+        try {
+            return AuditAction.valueOf(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static AuditOutcome outcome(String name) {
+        try {
+            return AuditOutcome.valueOf(name);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.dicomgate.audit;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Persists every {@link AuditEvent} at the head of the hash-chained {@code audit_log}, in a
+ * transaction of its own so that denials and failures are kept when the request's own work rolls back
+ * (the idea of dcm4chee's AuditTriggerObserver).
+ *
+ * <p>When a write fails the event is lost to the database; that is never silent: an ERROR is logged
+ * (exception type, action and request id only, no patient ids, names or tokens) and
+ * {@link #failedWrites()} counts it, reported by the {@code audit-log} health check. The request is
+ * not failed: its status, which the event records, was decided before the event was fired, and an
+ * async event's response is already on its way. A failed audit write does not pass unnoticed, but
+ * the answer is not withheld for it.
+ *
+ * <p>An event whose feature named a study but no patient gets the study's patient from the index, so
+ * that a retrieve is found under the patient even when the feature did not say whose it was.
+ */
+@ApplicationScoped
+public class AuditObserver {
+
+    private static final Logger LOG = Logger.getLogger(AuditObserver.class);
+
+    private final AuditLogRepository log;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+
+    public AuditObserver(AuditLogRepository log) {
+        this.log = log;
+    }
+
+    void onEvent(@Observes AuditEvent event) {
+        persist(event);
+    }
+
+    void onAsyncEvent(@ObservesAsync AuditEvent event) {
+        persist(event);
+    }
+
+    /** Appends the event; returns the stored entry, or null when the write failed (logged and counted). */
+    AuditEntry persist(AuditEvent event) {
+        try {
+            AuditEntry entry = QuarkusTransaction.requiringNew().call(() -> log.append(complete(event)));
+            writes.incrementAndGet();
+            return entry;
+        } catch (Exception e) {
+            failures.incrementAndGet();
+            // Type only: driver messages can quote the values (patient ids) of the failed statement.
+            LOG.errorf("audit write failed: %s (action %s, request %s); the event is not in the audit log",
+                    rootType(e), event.action(), event.requestId());
+            return null;
+        }
+    }
+
+    /** Audit writes that failed since start. */
+    public long failedWrites() {
+        return failures.get();
+    }
+
+    /** Audit writes that succeeded since start. */
+    public long writes() {
+        return writes.get();
+    }
+
+    private AuditEvent complete(AuditEvent e) throws java.sql.SQLException {
+        String patientId = e.patientId();
+        String issuer = e.issuer();
+        if (patientId == null && e.studyUid() != null) {
+            var patient = log.patientOfStudy(e.studyUid());
+            if (patient.isPresent()) {
+                patientId = patient.get().patientId();
+                issuer = patient.get().issuer();
+            }
+        }
+        return new AuditEvent(AuditChain.storedTime(e.time()), e.requestId(), e.subject(), e.username(),
+                e.clientId(), e.roles(), e.sourceAddress(), e.action(), patientId, issuer, e.studyUid(), e.seriesUid(),
+                e.instanceUid(), e.outcome(), e.httpStatus(), e.purposeOfUse(), e.breakGlassReason(), e.detail());
+    }
+
+    private static String rootType(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? e.getClass().getName() : e.getClass().getName() + " caused by " + t.getClass().getName();
+    }
+}
