@@ -16,6 +16,7 @@ public class AuditContext {
 
     private AuditAction action;
     private final Set<PatientRef> patients = new LinkedHashSet<>();
+    private final java.util.Map<PatientRef, Set<String>> studies = new java.util.LinkedHashMap<>();
     private String studyUid;
     private String seriesUid;
     private String instanceUid;
@@ -32,6 +33,15 @@ public class AuditContext {
     public AuditContext patient(PatientRef patient) {
         if (patient != null) {
             patients.add(patient);
+        }
+        return this;
+    }
+
+    /** A patient and one of their studies touched, when a request spans several studies (STOW). */
+    public AuditContext touch(PatientRef patient, String studyUid) {
+        patient(patient);
+        if (patient != null && studyUid != null) {
+            studies.computeIfAbsent(patient, p -> new LinkedHashSet<>()).add(studyUid);
         }
         return this;
     }
@@ -66,6 +76,11 @@ public class AuditContext {
 
     Set<PatientRef> patients() {
         return patients;
+    }
+
+    /** Studies named with {@link #touch} for this patient; empty when none were. */
+    Set<String> studiesOf(PatientRef patient) {
+        return studies.getOrDefault(patient, Set.of());
     }
 
     String studyUid() {

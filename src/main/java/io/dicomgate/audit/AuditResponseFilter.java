@@ -65,15 +65,21 @@ public class AuditResponseFilter {
         String series = context.studyUid() != null ? context.seriesUid() : uid(pathParams.getFirst("seriesUid"));
         String instance = context.studyUid() != null ? context.instanceUid() : uid(pathParams.getFirst("instanceUid"));
         for (PatientRef patient : patients) {
-            AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
-                    Set.copyOf(who.roles()), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
-                    action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
-                    study, series, instance, outcome, status,
-                    context.purposeOfUse(), context.breakGlassReason(), context.detail());
-            if (BlockingOperationControl.isBlockingAllowed()) {
-                events.fire(event);
-            } else {
-                events.fireAsync(event);
+            Set<String> touched = patient == null ? Set.of() : context.studiesOf(patient);
+            // One event per patient, or per patient and study when a request spans studies (STOW).
+            List<String> studiesOfPatient = touched.isEmpty() ? java.util.Collections.singletonList(study) : List.copyOf(touched);
+            for (String studyUid : studiesOfPatient) {
+                boolean sameStudy = java.util.Objects.equals(studyUid, study);
+                AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
+                        Set.copyOf(who.roles()), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
+                        action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
+                        studyUid, sameStudy ? series : null, sameStudy ? instance : null, outcome, status,
+                        context.purposeOfUse(), context.breakGlassReason(), context.detail());
+                if (BlockingOperationControl.isBlockingAllowed()) {
+                    events.fire(event);
+                } else {
+                    events.fireAsync(event);
+                }
             }
         }
     }

@@ -203,7 +203,7 @@ public class StowService {
         }
         PatientRef patient = new PatientRef(nonNull(IndexRecordBuilder.string(list, TagFromName.PatientID)),
                 nonNull(IndexRecordBuilder.string(list, TagFromName.IssuerOfPatientID)));
-        audit.patient(patient);
+        audit.touch(patient, IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID));
         if (!access.canStore(caller, patient)) {
             return Outcome.failure(sopClass, sopInstance, FailureReason.NOT_AUTHORIZED);
         }

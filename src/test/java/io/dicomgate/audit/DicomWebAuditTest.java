@@ -52,6 +52,7 @@ class DicomWebAuditTest {
         assertEquals("admin", stored.get("username"));
         assertEquals("dicomgate-viewer", stored.get("client_id"));
         assertEquals(a.patientId(), stored.get("patient_id"));
+        assertEquals(a.studyUid(), stored.get("study_uid"), "POST /studies records each instance's study");
 
         String search = AuditRows.requestId();
         Api.as(Api.ADMIN).header(AuditResponseFilter.REQUEST_ID, search)
