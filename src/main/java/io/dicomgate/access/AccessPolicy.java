@@ -1,34 +1,200 @@
 package io.dicomgate.access;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.dicomgate.access.Scopes.Compartment;
+import io.dicomgate.access.Scopes.Permission;
 
 /**
  * The one place that decides which patients a caller may read. Deny unless a rule allows.
  *
- * <p>Today only {@code imaging-admin} reads; every other caller sees nothing. Per-patient rules
- * (self-access, consent, break-the-glass) plug in here without touching the search or retrieve code.
+ * <p>The token's SMART scopes bound the reach (patient / user / system compartment, and r, s, c);
+ * inside that, roles decide: {@code imaging-admin} everything; {@code patient} only their own
+ * patient ID and issuer; {@code clinician} patients (or listed studies) with an active permit
+ * and no active deny (opt-in), or without a deny (opt-out), and patients under an open
+ * break-the-glass grant; system clients all or by consent, per configuration; {@code ingest}
+ * nothing. The rule is SQL over the {@code patient} and {@code study} tables so that searches
+ * apply it before paging and retrieves evaluate exactly the same rule. Consents and grants are
+ * read on every request — revocation and expiry take effect immediately.
  */
 @ApplicationScoped
 public class AccessPolicy {
 
-    /** Whether the caller may read data of this patient. */
-    public boolean canRead(Caller caller, PatientRef patient) {
-        return caller.hasRole(Roles.IMAGING_ADMIN);
+    private static final String ACTIVE = "c.status = 'active' AND c.period_start <= now()"
+            + " AND (c.period_end IS NULL OR c.period_end > now())";
+
+    private final DataSource dataSource;
+    private final AccessConfig config;
+
+    public AccessPolicy(DataSource dataSource, AccessConfig config) {
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    /**
+     * The studies the caller may read, as a predicate over {@code patient p} and {@code study st}.
+     *
+     * @param permission {@link Permission#SEARCH} for QIDO, {@link Permission#READ} for WADO
+     */
+    public SqlFilter readableFilter(Caller caller, Permission permission) {
+        Scopes scopes = Scopes.of(caller.scopes());
+        List<SqlFilter> reach = new ArrayList<>();
+        for (Compartment compartment : scopes.compartmentsFor(permission)) {
+            Optional<SqlFilter> part = switch (compartment) {
+                case PATIENT -> ownPatient(caller);
+                case USER -> userReach(caller);
+                case SYSTEM -> systemReach(caller);
+            };
+            if (part.isPresent() && part.get() == SqlFilter.ALL) {
+                return SqlFilter.ALL;
+            }
+            part.ifPresent(reach::add);
+        }
+        return or(reach);
+    }
+
+    /**
+     * Whether the caller may read the study, by the same rule as searches. An unknown study is
+     * not readable either, so callers cannot tell the two apart.
+     */
+    public boolean canRead(Caller caller, Permission permission, String studyUid) {
+        SqlFilter filter = readableFilter(caller, permission);
+        if (filter == SqlFilter.NONE) {
+            return false;
+        }
+        String sql = "SELECT 1 FROM study st JOIN patient p ON p.pk = st.patient_fk WHERE st.study_uid = ? AND ("
+                + filter.sql() + ")";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, studyUid);
+            bind(ps, 2, filter.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("access check failed", e);
+        }
     }
 
     /** Guard for retrieves: throws {@link AccessDeniedException} (answered as 404) unless readable. */
-    public void requireRead(Caller caller, PatientRef patient) {
-        if (!canRead(caller, patient)) {
+    public void requireRead(Caller caller, Permission permission, String studyUid) {
+        if (!canRead(caller, permission, studyUid)) {
             throw new AccessDeniedException();
         }
     }
 
     /**
-     * The search restriction as SQL over the patient table.
-     *
-     * @param patientAlias alias of the {@code patient} table in the search query
+     * STOW-RS (PS3.18 §10.5): a {@code c} scope, and in it the reach to store for this patient —
+     * {@code imaging-admin} and {@code ingest} any patient, a patient-compartment token only its own.
      */
-    public SqlFilter readableFilter(Caller caller, String patientAlias) {
-        return caller.hasRole(Roles.IMAGING_ADMIN) ? SqlFilter.ALL : SqlFilter.NONE;
+    public boolean canStore(Caller caller, PatientRef patient) {
+        for (Compartment compartment : Scopes.of(caller.scopes()).compartmentsFor(Permission.CREATE)) {
+            boolean allowed = switch (compartment) {
+                case PATIENT -> patient.equals(caller.patient())
+                        && (caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN));
+                case USER, SYSTEM -> caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN);
+            };
+            if (allowed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the caller may open break-the-glass grants (clinician with emergency-access, user scope). */
+    public boolean mayBreakGlass(Caller caller) {
+        return caller.hasRole(Roles.CLINICIAN) && caller.hasRole(Roles.EMERGENCY_ACCESS)
+                && Scopes.of(caller.scopes()).compartmentsFor(Permission.READ).contains(Compartment.USER);
+    }
+
+    private static Optional<SqlFilter> ownPatient(Caller caller) {
+        PatientRef own = caller.patient();
+        if (own == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SqlFilter("(p.patient_id = ? AND p.issuer = ?)", List.of(own.patientId(), own.issuer())));
+    }
+
+    private Optional<SqlFilter> userReach(Caller caller) {
+        if (caller.hasRole(Roles.IMAGING_ADMIN)) {
+            return Optional.of(SqlFilter.ALL);
+        }
+        List<SqlFilter> reach = new ArrayList<>();
+        if (caller.hasRole(Roles.PATIENT)) {
+            ownPatient(caller).ifPresent(reach::add);
+        }
+        if (caller.hasRole(Roles.CLINICIAN) && caller.username() != null) {
+            reach.add(consented("user", caller.username()));
+            reach.add(new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.username = ?"
+                    + " AND b.patient_id = p.patient_id AND b.issuer = p.issuer AND b.expires_at > now())",
+                    List.of(caller.username())));
+        }
+        return reach.isEmpty() ? Optional.empty() : Optional.of(or(reach));
+    }
+
+    private Optional<SqlFilter> systemReach(Caller caller) {
+        if (caller.hasRole(Roles.IMAGING_ADMIN)) {
+            return Optional.of(SqlFilter.ALL);
+        }
+        // Only integration clients read by policy; ingest stores and never reads back.
+        if (!caller.hasRole(Roles.INTEGRATION) || caller.clientId() == null) {
+            return Optional.empty();
+        }
+        if (config.systemClientsReadAll().orElse(List.of()).contains(caller.clientId())) {
+            return Optional.of(SqlFilter.ALL);
+        }
+        return Optional.of(consented("client", caller.clientId()));
+    }
+
+    /** Consent rule for one grantee: permit and no deny (opt-in), or no deny (opt-out). A deny beats a permit. */
+    private SqlFilter consented(String granteeType, String grantee) {
+        String deny = "NOT " + consentExists("deny");
+        if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
+            return new SqlFilter("(" + deny + ")", List.of(granteeType, grantee));
+        }
+        return new SqlFilter("(" + consentExists("permit") + " AND " + deny + ")",
+                List.of(granteeType, grantee, granteeType, grantee));
+    }
+
+    private static String consentExists(String decision) {
+        return "EXISTS (SELECT 1 FROM consent c WHERE c.grantee_type = ? AND c.grantee = ?"
+                + " AND c.patient_id = p.patient_id AND c.issuer = p.issuer AND c.decision = '" + decision + "' AND "
+                + ACTIVE + " AND (c.all_studies OR EXISTS (SELECT 1 FROM consent_study cs"
+                + " WHERE cs.consent_fk = c.pk AND cs.study_uid = st.study_uid)))";
+    }
+
+    private static SqlFilter or(List<SqlFilter> parts) {
+        if (parts.isEmpty()) {
+            return SqlFilter.NONE;
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        StringBuilder sql = new StringBuilder("(");
+        List<Object> params = new ArrayList<>();
+        for (SqlFilter part : parts) {
+            if (sql.length() > 1) {
+                sql.append(" OR ");
+            }
+            sql.append(part.sql());
+            params.addAll(part.params());
+        }
+        return new SqlFilter(sql.append(')').toString(), params);
+    }
+
+    /** Binds filter parameters from {@code index} on. */
+    public static void bind(PreparedStatement ps, int index, List<Object> params) throws SQLException {
+        for (Object param : params) {
+            ps.setObject(index++, param);
+        }
     }
 }

@@ -9,6 +9,8 @@ public final class Roles {
     public static final String AUDITOR = "auditor";
     public static final String CONSENT_ADMIN = "consent-admin";
     public static final String EMERGENCY_ACCESS = "emergency-access";
+    /** System clients (EHR integrations) that read by policy: everything, or what consents grant them. */
+    public static final String INTEGRATION = "integration";
 
     private Roles() {
     }

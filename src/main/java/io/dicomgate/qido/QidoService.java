@@ -13,7 +13,14 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.dicomgate.access.AccessPolicy;
+import io.dicomgate.access.BreakGlassGrants;
+import io.dicomgate.access.BreakGlassRequest;
 import io.dicomgate.access.Caller;
+import io.dicomgate.access.PatientRef;
+import io.dicomgate.access.Scopes.Permission;
+import io.dicomgate.audit.AuditAction;
+import io.dicomgate.audit.AuditContext;
+import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.index.IndexException;
 
 /** Runs QIDO-RS searches (PS3.18 §10.6) as one SQL query each, access rule included. */
@@ -22,19 +29,32 @@ public class QidoService {
 
     private final DataSource dataSource;
     private final AccessPolicy access;
+    private final BreakGlassGrants breakGlass;
     private final QidoConfig config;
+    private final AuditContext audit;
 
-    public QidoService(DataSource dataSource, AccessPolicy access, QidoConfig config) {
+    public QidoService(DataSource dataSource, AccessPolicy access, BreakGlassGrants breakGlass, QidoConfig config,
+            AuditContext audit) {
         this.dataSource = dataSource;
         this.access = access;
+        this.breakGlass = breakGlass;
         this.config = config;
+        this.audit = audit;
     }
 
-    public QidoResult search(QidoQuery query, Caller caller, String serviceUrl) {
+    /**
+     * @param breakGlassRequest the request's break-the-glass headers, or null; it opens a grant for
+     *        the patient named by an exact PatientID (and IssuerOfPatientID) matching key
+     */
+    public QidoResult search(QidoQuery query, Caller caller, BreakGlassRequest breakGlassRequest, String serviceUrl) {
+        audit.action(AuditAction.SEARCH).target(query.studyUid(), query.seriesUid(), null);
+        if (breakGlassRequest != null && access.mayBreakGlass(caller)) {
+            openBreakGlass(query, caller, breakGlassRequest);
+        }
         int max = config.maxResults();
         boolean capped = query.limit() == null || query.limit() > max;
         int returned = capped ? max : query.limit();
-        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, "p"), returned + 1);
+        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, Permission.SEARCH), returned + 1);
         List<QidoRow> rows = execute(sql, query.level());
         List<String> warnings = new ArrayList<>();
         if (rows.size() > returned) {
@@ -54,7 +74,52 @@ public class QidoService {
             warnings.add(serviceUrl + ": The following attribute is not supported for matching and was ignored: "
                     + key.replaceAll("[^A-Za-z0-9.]", "?"));
         }
+        rows.forEach(row -> audit.patient(new PatientRef(row.patientId(), row.issuer())));
         return new QidoResult(query, rows, warnings);
+    }
+
+    /**
+     * A break-the-glass search names one patient: by an exact PatientID (with IssuerOfPatientID if
+     * given), or by the one study it is about (in the path, or a single StudyInstanceUID key).
+     */
+    private void openBreakGlass(QidoQuery query, Caller caller, BreakGlassRequest request) {
+        String patientId = query.matches().get(MatchKey.PATIENT_ID);
+        String studyKey = query.matches().get(MatchKey.STUDY_INSTANCE_UID);
+        List<String> studyKeys = studyKey == null ? List.of() : QidoQuery.uids(studyKey);
+        List<PatientRef> patients;
+        if (patientId != null && !patientId.isEmpty() && !patientId.contains("*") && !patientId.contains("?")) {
+            String issuer = query.matches().get(MatchKey.ISSUER_OF_PATIENT_ID);
+            patients = patients("SELECT patient_id, issuer FROM patient WHERE patient_id = ?"
+                    + (issuer == null ? "" : " AND issuer = ?"), issuer == null ? List.of(patientId) : List.of(patientId, issuer));
+        } else if (query.studyUid() != null || studyKeys.size() == 1) {
+            patients = patients("SELECT p.patient_id, p.issuer FROM study st JOIN patient p ON p.pk = st.patient_fk"
+                    + " WHERE st.study_uid = ?", List.of(query.studyUid() != null ? query.studyUid() : studyKeys.get(0)));
+        } else {
+            throw new InvalidRequestException(
+                    "a break-the-glass search names one patient (exact PatientID) or one study");
+        }
+        for (PatientRef patient : patients) {
+            if (breakGlass.openIfRequested(caller, request, patient)) {
+                audit.breakGlass(request.reason(), request.purposeOfUse());
+            }
+        }
+    }
+
+    private List<PatientRef> patients(String sql, List<String> params) {
+        List<PatientRef> patients = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    patients.add(new PatientRef(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IndexException(e);
+        }
+        return patients;
     }
 
     private List<QidoRow> execute(QidoSql sql, QueryLevel level) {
@@ -84,7 +149,8 @@ public class QidoService {
         String[] mods = modalities == null ? new String[0] : (String[]) modalities.getArray();
         boolean series = level.includes(QueryLevel.SERIES);
         boolean instance = level == QueryLevel.INSTANCE;
-        return new QidoRow(rs.getString(1), rs.getString(2), rs.getString(3), mods, rs.getInt(5), rs.getInt(6),
+        return new QidoRow(rs.getString("patient_id"), rs.getString("issuer"), rs.getString(1), rs.getString(2),
+                rs.getString(3), mods, rs.getInt(5), rs.getInt(6),
                 series ? rs.getString(7) : null, series ? rs.getString(8) : null,
                 series ? rs.getInt(9) : null,
                 instance ? rs.getString(10) : null, instance ? rs.getString(11) : null);

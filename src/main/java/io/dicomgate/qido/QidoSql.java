@@ -33,6 +33,7 @@ final class QidoSql {
         if (q.level() == QueryLevel.INSTANCE) {
             sql.append(", i.attrs_json, i.sop_instance_uid");
         }
+        sql.append(", p.patient_id, p.issuer");
         sql.append(" FROM study st JOIN patient p ON p.pk = st.patient_fk");
         if (q.level().includes(QueryLevel.SERIES)) {
             sql.append(" JOIN series se ON se.study_fk = st.pk");

@@ -13,6 +13,8 @@ public enum FailureReason {
     TRANSFER_SYNTAX_NOT_SUPPORTED(0xC122),
     /** Same SOP Instance UID already stored with different content ("Duplicate SOP Instance"). */
     DUPLICATE_SOP_INSTANCE(0x0111),
+    /** The token may not store for this patient ("Refused: Not Authorized", PS3.7 C.4.2 0124H). */
+    NOT_AUTHORIZED(0x0124),
     /** Storage is full or failing ("Refused: Out of Resources"). */
     OUT_OF_RESOURCES(0xA700),
     /** Anything else that stopped the store ("Processing failure"). */

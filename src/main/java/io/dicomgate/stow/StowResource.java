@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.Uid;
@@ -27,9 +28,11 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 public class StowResource {
 
     private final StowService stow;
+    private final CurrentCaller caller;
 
-    public StowResource(StowService stow) {
+    public StowResource(StowService stow, CurrentCaller caller) {
         this.stow = stow;
+        this.caller = caller;
     }
 
     /** PS3.18 §10.5 Store Transaction — Studies. */
@@ -39,7 +42,7 @@ public class StowResource {
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response store(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context UriInfo uriInfo) {
-        return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo)));
+        return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo), caller.get()));
     }
 
     /** PS3.18 §10.5 Store Transaction — Study: every instance must belong to {studyUid}. */
@@ -49,7 +52,7 @@ public class StowResource {
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response storeInStudy(@RestPath String studyUid, InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo) {
-        return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo)));
+        return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo), caller.get()));
     }
 
     private static Response respond(StowResult result) {

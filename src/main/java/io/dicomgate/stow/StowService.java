@@ -23,6 +23,11 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
 
+import io.dicomgate.access.AccessPolicy;
+import io.dicomgate.access.Caller;
+import io.dicomgate.access.PatientRef;
+import io.dicomgate.audit.AuditAction;
+import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.ContentType;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
@@ -57,10 +62,14 @@ public class StowService {
 
     private final BlobStore blobs;
     private final IndexWriter index;
+    private final AccessPolicy access;
+    private final AuditContext audit;
 
-    public StowService(BlobStore blobs, IndexWriter index) {
+    public StowService(BlobStore blobs, IndexWriter index, AccessPolicy access, AuditContext audit) {
         this.blobs = blobs;
         this.index = index;
+        this.access = access;
+        this.audit = audit;
     }
 
     /**
@@ -68,14 +77,15 @@ public class StowService {
      * @param studyUid the Study Instance UID from the path, or null for {@code POST /studies}
      * @param serviceUrl absolute base URL of the DICOMweb service, for RetrieveURLs
      */
-    public StowResult store(InputStream body, String contentType, String studyUid, String serviceUrl) {
+    public StowResult store(InputStream body, String contentType, String studyUid, String serviceUrl, Caller caller) {
+        audit.action(AuditAction.STORE).target(studyUid, null, null);
         String boundary = requireMultipartDicom(contentType);
         List<ReceivedPart> parts = receive(body, boundary);
         List<Stored> stored = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         try {
             for (ReceivedPart part : parts) {
-                Outcome outcome = storeOne(part, studyUid, serviceUrl);
+                Outcome outcome = storeOne(part, studyUid, serviceUrl, caller);
                 if (outcome.stored() != null) {
                     stored.add(outcome.stored());
                 } else {
@@ -172,7 +182,7 @@ public class StowService {
         }
     }
 
-    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl) {
+    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl, Caller caller) {
         if (!part.dicomType()) {
             return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
         }
@@ -190,6 +200,12 @@ public class StowService {
         Optional<FailureReason> invalid = validate(list, structure, studyUid);
         if (invalid.isPresent()) {
             return Outcome.failure(sopClass, sopInstance, invalid.get());
+        }
+        PatientRef patient = new PatientRef(nonNull(IndexRecordBuilder.string(list, TagFromName.PatientID)),
+                nonNull(IndexRecordBuilder.string(list, TagFromName.IssuerOfPatientID)));
+        audit.patient(patient);
+        if (!access.canStore(caller, patient)) {
+            return Outcome.failure(sopClass, sopInstance, FailureReason.NOT_AUTHORIZED);
         }
         String instanceStudy = IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID);
         String series = IndexRecordBuilder.string(list, TagFromName.SeriesInstanceUID);
@@ -314,6 +330,10 @@ public class StowService {
 
     private static String studyPart(String instanceUrl) {
         return instanceUrl.substring(0, instanceUrl.indexOf("/series/"));
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
     }
 
     private static void deleteQuietly(Path file) {

@@ -2,7 +2,6 @@ package io.dicomgate.wado;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.dicomgate.access.BreakGlassRequest;
 import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.AcceptHeader;
@@ -20,7 +20,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 /** WADO-RS Retrieve Transaction (PS3.18 §10.4). */
 @Path(DicomWebPaths.BASE)
 @RunOnVirtualThread
-@RolesAllowed(Roles.IMAGING_ADMIN)
+@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION })
 public class WadoResource {
 
     private final WadoService wado;
@@ -34,33 +34,33 @@ public class WadoResource {
     /** PS3.18 §10.4 Retrieve Transaction — Study. */
     @GET
     @Path(DicomWebPaths.STUDY)
-    public Response study(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+    public Response study(@RestPath String studyUid, @Context HttpHeaders headers,
             @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.study(studyUid), accept(accept, uri), caller.get());
+        return wado.retrieve(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri), caller.get());
     }
 
     /** Retrieve Transaction — Series. */
     @GET
     @Path(DicomWebPaths.SERIES)
     public Response series(@RestPath String studyUid, @RestPath String seriesUid,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller.get());
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri), caller.get());
     }
 
     /** Retrieve Transaction — Instance. */
     @GET
     @Path(DicomWebPaths.INSTANCE)
     public Response instance(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller.get());
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri), caller.get());
     }
 
     /** Retrieve Transaction — Study Metadata (PS3.18 §10.4.1.1.2). */
     @GET
     @Path(DicomWebPaths.STUDY + "/metadata")
-    public Response studyMetadata(@RestPath String studyUid, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+    public Response studyMetadata(@RestPath String studyUid, @Context HttpHeaders headers,
             @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.study(studyUid), accept(accept, uri), caller.get(),
+        return wado.metadata(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -68,8 +68,8 @@ public class WadoResource {
     @GET
     @Path(DicomWebPaths.SERIES + "/metadata")
     public Response seriesMetadata(@RestPath String studyUid, @RestPath String seriesUid,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid), accept(accept, uri), caller.get(),
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -77,8 +77,8 @@ public class WadoResource {
     @GET
     @Path(DicomWebPaths.INSTANCE + "/metadata")
     public Response instanceMetadata(@RestPath String studyUid, @RestPath String seriesUid,
-            @RestPath String instanceUid, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), accept(accept, uri), caller.get(),
+            @RestPath String instanceUid, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -86,8 +86,8 @@ public class WadoResource {
     @GET
     @Path(DicomWebPaths.INSTANCE + "/bulkdata/{tag}")
     public Response bulkdata(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
-            @RestPath String tag, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), tag, accept(accept, uri),
+            @RestPath String tag, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), tag, accept(headers, uri),
                 caller.get());
     }
 
@@ -95,12 +95,17 @@ public class WadoResource {
     @GET
     @Path(DicomWebPaths.INSTANCE + "/frames/{frameList}")
     public Response frames(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
-            @RestPath String frameList, @HeaderParam(HttpHeaders.ACCEPT) String accept, @Context UriInfo uri) {
-        return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid), frameList, accept(accept, uri),
+            @RestPath String frameList, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), frameList, accept(headers, uri),
                 caller.get());
     }
 
-    private static AcceptHeader accept(String header, UriInfo uri) {
-        return AcceptHeader.of(header, uri.getQueryParameters(true).get("accept"));
+    private static AcceptHeader accept(HttpHeaders headers, UriInfo uri) {
+        return AcceptHeader.of(headers.getHeaderString(HttpHeaders.ACCEPT), uri.getQueryParameters(true).get("accept"));
+    }
+
+    private static BreakGlassRequest breakGlass(HttpHeaders headers) {
+        return BreakGlassRequest.of(headers.getHeaderString(BreakGlassRequest.REASON_HEADER),
+                headers.getHeaderString(BreakGlassRequest.PURPOSE_HEADER));
     }
 }

@@ -24,8 +24,14 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 
+import io.dicomgate.access.AccessDeniedException;
 import io.dicomgate.access.AccessPolicy;
+import io.dicomgate.access.BreakGlassGrants;
 import io.dicomgate.access.Caller;
+import io.dicomgate.access.PatientRef;
+import io.dicomgate.access.Scopes.Permission;
+import io.dicomgate.audit.AuditAction;
+import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.ByteRange;
 import io.dicomgate.dicom.DicomMediaTypes;
@@ -58,12 +64,17 @@ public class WadoService {
     private final InstanceRepository instances;
     private final BlobStore blobs;
     private final AccessPolicy access;
+    private final BreakGlassGrants breakGlass;
+    private final AuditContext audit;
 
-    public WadoService(StudyRepository studies, InstanceRepository instances, BlobStore blobs, AccessPolicy access) {
+    public WadoService(StudyRepository studies, InstanceRepository instances, BlobStore blobs, AccessPolicy access,
+            BreakGlassGrants breakGlass, AuditContext audit) {
         this.studies = studies;
         this.instances = instances;
         this.blobs = blobs;
         this.access = access;
+        this.breakGlass = breakGlass;
+        this.audit = audit;
     }
 
     /** PS3.18 §10.4.1.1.1: study, series or instance as {@code application/dicom}. */
@@ -101,7 +112,7 @@ public class WadoService {
         if (!accept.accepts(DicomMediaTypes.DICOM_JSON)) {
             throw new NotAcceptableException("metadata is available as application/dicom+json");
         }
-        requireStudy(request.studyUid(), caller);
+        requireStudy(request, caller);
         List<String> metadata = instances.metadataInStudy(request.studyUid(), request.seriesUid(),
                 request.instanceUid());
         if (metadata.isEmpty()) {
@@ -223,7 +234,7 @@ public class WadoService {
     }
 
     private List<Instance> select(RetrieveRequest request, Caller caller) {
-        requireStudy(request.studyUid(), caller);
+        requireStudy(request, caller);
         List<Instance> selected = instances.findInStudy(request.studyUid(), request.seriesUid(), request.instanceUid());
         if (selected.isEmpty()) {
             throw new ResourceNotFoundException();
@@ -235,9 +246,27 @@ public class WadoService {
         return select(request, caller).get(0);
     }
 
-    private void requireStudy(String studyUid, Caller caller) {
-        Study study = studies.findByUidWithPatient(studyUid).orElseThrow(ResourceNotFoundException::new);
-        access.requireRead(caller, study.patient.ref());
+    /**
+     * Resolves the study's patient and asks the access policy; a refusal is thrown as
+     * {@link AccessDeniedException}, answered exactly like an unknown study. A clinician with
+     * {@code emergency-access} who sends a break-the-glass reason opens a grant for this patient.
+     */
+    private void requireStudy(RetrieveRequest request, Caller caller) {
+        audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
+        Study study = studies.findByUidWithPatient(request.studyUid()).orElseThrow(ResourceNotFoundException::new);
+        PatientRef patient = study.patient.ref();
+        audit.patient(patient);
+        if (access.canRead(caller, Permission.READ, request.studyUid())) {
+            return;
+        }
+        if (breakGlass.openIfRequested(caller, request.breakGlass(), patient)) {
+            audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
+            if (access.canRead(caller, Permission.READ, request.studyUid())) {
+                return;
+            }
+        }
+        audit.hidden();
+        throw new AccessDeniedException();
     }
 
     private static String sentSyntax(String chosen, Instance instance) {

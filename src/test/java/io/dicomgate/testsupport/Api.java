@@ -9,7 +9,7 @@ import io.restassured.specification.RequestSpecification;
 public final class Api {
 
     public static final String ADMIN = TestTokens.user("admin", "imaging-admin");
-    public static final String INGEST = TestTokens.user("service-account-dicomgate-ingest", "ingest");
+    public static final String INGEST = TestTokens.system("dicomgate-ingest", "system/ImagingStudy.cruds", "ingest");
 
     static {
         // Bodies are sent byte for byte: no charset appended to multipart/related.

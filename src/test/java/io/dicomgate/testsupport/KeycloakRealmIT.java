@@ -66,15 +66,16 @@ class KeycloakRealmIT {
                 // clientScopes must carry itself.
                 () -> assertTrue(token.string("sub").isPresent(), "sub"),
                 () -> assertTrue(token.string("scope").isPresent(), "scope"),
-                () -> assertTrue(token.scopes().stream().noneMatch(s -> s.contains("ImagingStudy")),
-                        "SMART scopes on the viewer are optional: none unless asked for"),
+                () -> assertEquals(Set.of("user/ImagingStudy.rs"),
+                        token.scopes().stream().filter(s -> s.contains("ImagingStudy")).collect(java.util.stream.Collectors.toSet()),
+                        "the viewer reaches what the user may see (user/ImagingStudy.rs), nothing more by default"),
                 () -> assertEquals(300, token.number("exp") - token.number("iat"), "lifespan, s"));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dicomgate-ingest | dicomgate-ingest-demo-secret | ingest | system/ImagingStudy.cruds
-            ehr-integration  | ehr-integration-demo-secret  |        | system/ImagingStudy.rs
+            ehr-integration  | ehr-integration-demo-secret  | integration | system/ImagingStudy.rs
             """)
     void serviceAccountTokenCarriesAudienceRolesAndSmartScope(String clientId, String secret,
             String roles, String smartScope) {
@@ -93,10 +94,23 @@ class KeycloakRealmIT {
     @Test
     void viewerGrantsItsOptionalSmartScopesOnRequest() {
         TokenClaims token = TokenClaims.of(keycloak.passwordToken("dr.house", DEMO_PASSWORD,
-                "user/ImagingStudy.rs patient/ImagingStudy.rs"));
+                "patient/ImagingStudy.rs"));
 
         assertTrue(token.scopes().containsAll(Set.of("user/ImagingStudy.rs", "patient/ImagingStudy.rs")),
                 token::toString);
+    }
+
+    @Test
+    void portalTokensReachOnlyThePatientCompartment() throws Exception {
+        HttpResponse<String> response = keycloak.tokenRequest(java.util.Map.of("grant_type", "password",
+                "client_id", "dicomgate-portal", "username", "alice", "password", DEMO_PASSWORD));
+        assertEquals(200, response.statusCode(), response.body());
+        TokenClaims token = TokenClaims.of(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("access_token").asText());
+        assertEquals(Set.of("patient/ImagingStudy.rs"),
+                token.scopes().stream().filter(s -> s.contains("ImagingStudy")).collect(java.util.stream.Collectors.toSet()),
+                token::toString);
+        assertEquals(Optional.of("PAT-ALICE-001"), token.string("patient_id"));
     }
 
     @Test
@@ -179,6 +193,7 @@ class KeycloakRealmIT {
             dicomgate-viewer | true  | false | true  | true  | false
             dicomgate-ingest | false | false | false | false | true
             ehr-integration  | false | false | false | false | true
+            dicomgate-portal | true  | false | true  | true  | false
             """)
     void clientIsConfiguredAsAgreed(String clientId, boolean publicClient, boolean bearerOnly,
             boolean standardFlow, boolean directAccessGrants, boolean serviceAccounts) {
@@ -210,8 +225,9 @@ class KeycloakRealmIT {
                 () -> assertEquals(Set.of("http://localhost:8080/*", "http://127.0.0.1:8080/*"),
                         strings(viewer.path("redirectUris"))),
                 () -> assertEquals(Set.of("+"), strings(viewer.path("webOrigins"))),
-                () -> assertEquals(Set.of("offline_access", "user/ImagingStudy.rs", "patient/ImagingStudy.rs"),
-                        strings(viewer.path("optionalClientScopes"))));
+                () -> assertEquals(Set.of("offline_access", "patient/ImagingStudy.rs"),
+                        strings(viewer.path("optionalClientScopes"))),
+                () -> assertTrue(strings(viewer.path("defaultClientScopes")).contains("user/ImagingStudy.rs")));
     }
 
     @Test
@@ -227,7 +243,7 @@ class KeycloakRealmIT {
                 () -> assertEquals("none", realm.path("sslRequired").asText(), "sslRequired (loopback demo)"),
                 () -> assertTrue(realm.path("displayName").asText().contains("DEMO ONLY"), "displayName"),
                 () -> assertTrue(roles.containsAll(Set.of("imaging-admin", "clinician", "patient", "ingest",
-                        "auditor", "consent-admin", "emergency-access")), roles::toString));
+                        "auditor", "consent-admin", "emergency-access", "integration")), roles::toString));
         for (String smart : Set.of("patient/ImagingStudy.rs", "user/ImagingStudy.rs", "system/ImagingStudy.rs",
                 "system/ImagingStudy.c", "system/ImagingStudy.cruds")) {
             JsonNode scope = scopes.get(smart);

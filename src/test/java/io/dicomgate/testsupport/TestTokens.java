@@ -35,10 +35,20 @@ public final class TestTokens {
         return sign(claims(username, roles), KEY);
     }
 
-    /** A valid token for a user with a {@code patient_id} claim. */
+    /** A valid portal token for a patient user: {@code patient_id} claim, patient-compartment scope. */
     public static String patient(String username, String patientId) {
         Map<String, Object> claims = claims(username, "patient");
         claims.put("patient_id", patientId);
+        claims.put("azp", "dicomgate-portal");
+        claims.put("scope", "openid patient/ImagingStudy.rs");
+        return sign(claims, KEY);
+    }
+
+    /** A valid client-credentials token of a system client with these realm roles. */
+    public static String system(String clientId, String scope, String... roles) {
+        Map<String, Object> claims = claims("service-account-" + clientId, roles);
+        claims.put("azp", clientId);
+        claims.put("scope", scope);
         return sign(claims, KEY);
     }
 
@@ -53,7 +63,8 @@ public final class TestTokens {
         claims.put("iat", now);
         claims.put("exp", now + 300);
         claims.put("preferred_username", username);
-        claims.put("scope", "openid");
+        // What the viewer gets by default, plus store for the admin/ingest cases.
+        claims.put("scope", "openid user/ImagingStudy.rs user/ImagingStudy.c");
         claims.put("realm_access", Map.of("roles", List.of(roles)));
         return claims;
     }
