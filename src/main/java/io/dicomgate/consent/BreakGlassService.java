@@ -9,9 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import io.dicomgate.access.AccessPolicy;
+import io.dicomgate.access.BreakGlassConfig;
 import io.dicomgate.access.Caller;
 import io.dicomgate.access.PatientRef;
-import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.ResourceNotFoundException;
@@ -30,11 +31,14 @@ public class BreakGlassService {
     private final BreakGlassRepository grants;
     private final BreakGlassConfig config;
     private final AuditContext audit;
+    private final AccessPolicy access;
 
-    public BreakGlassService(BreakGlassRepository grants, BreakGlassConfig config, AuditContext audit) {
+    public BreakGlassService(BreakGlassRepository grants, BreakGlassConfig config, AuditContext audit,
+            AccessPolicy access) {
         this.grants = grants;
         this.config = config;
         this.audit = audit;
+        this.access = access;
     }
 
     /** {@link #open(Caller, PatientRef, String, String, Duration)} with the configured time box. */
@@ -50,13 +54,13 @@ public class BreakGlassService {
      * @param reason the clinician's stated reason (required, at most 1000 characters; may hold PHI)
      * @param purposeOfUse a purpose-of-use code (e.g. {@code ETREAT}), or null
      * @param timeBox how long the grant lasts; null for the configured {@code dicomgate.break-glass.time-box}
-     * @throws ForbiddenException if the caller lacks {@code emergency-access}
+     * @throws ForbiddenException unless {@link AccessPolicy#mayBreakGlass} (clinician, emergency-access, user scope)
      * @throws InvalidRequestException if reason or purpose is missing or too long
      */
     @Transactional(TxType.REQUIRES_NEW)
     public BreakGlassGrant open(Caller caller, PatientRef patient, String reason, String purposeOfUse,
             Duration timeBox) {
-        if (!caller.hasRole(Roles.EMERGENCY_ACCESS)) {
+        if (!access.mayBreakGlass(caller)) {
             throw new ForbiddenException();
         }
         if (patient == null || patient.patientId() == null || patient.patientId().isBlank()) {

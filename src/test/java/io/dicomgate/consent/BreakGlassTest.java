@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.dicomgate.access.BreakGlassConfig;
 import io.dicomgate.access.Caller;
 import io.dicomgate.access.PatientRef;
 import io.dicomgate.audit.AuditAction;
@@ -37,6 +38,7 @@ import io.dicomgate.audit.AuditOutcome;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.testsupport.Api;
 import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.RecordedAuditEvents;
 import io.dicomgate.testsupport.TestTokens;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -56,7 +58,7 @@ class BreakGlassTest {
     @Inject
     BreakGlassConfig config;
     @Inject
-    AuditRecorder auditRecorder;
+    RecordedAuditEvents auditRecorder;
 
     private static String newPatient() {
         return "BG-" + UUID.randomUUID().toString().substring(0, 13);
@@ -64,7 +66,7 @@ class BreakGlassTest {
 
     private static Caller emergencyClinician(String username) {
         return new Caller("sub-" + username, username, "dicomgate-viewer", Set.of("clinician", "emergency-access"),
-                Set.of(), null, "");
+                Set.of("openid", "user/ImagingStudy.rs"), null, "");
     }
 
     private BreakGlassGrant open(String username, String pid) {
@@ -120,8 +122,12 @@ class BreakGlassTest {
     @Test
     void openRefusesCallersWithoutEmergencyAccessAndBadInput() {
         PatientRef patient = new PatientRef(newPatient(), "");
-        Caller plain = new Caller("sub-x", "dr.plain", "dicomgate-viewer", Set.of("clinician"), Set.of(), null, "");
+        Caller plain = new Caller("sub-x", "dr.plain", "dicomgate-viewer", Set.of("clinician"),
+                Set.of("user/ImagingStudy.rs"), null, "");
         assertThrows(ForbiddenException.class, () -> breakGlass.open(plain, patient, "reason", null));
+        Caller patientScoped = new Caller("sub-y", "dr.portal", "dicomgate-portal",
+                Set.of("clinician", "emergency-access"), Set.of("patient/ImagingStudy.rs"), null, "");
+        assertThrows(ForbiddenException.class, () -> breakGlass.open(patientScoped, patient, "reason", null));
         Caller er = emergencyClinician("dr.bad");
         assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, "  ", null));
         assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, null, null));

@@ -42,6 +42,7 @@ import io.dicomgate.audit.AuditEvent;
 import io.dicomgate.audit.AuditOutcome;
 import io.dicomgate.testsupport.Api;
 import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.RecordedAuditEvents;
 import io.dicomgate.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,7 +60,7 @@ class ConsentTest {
     @Inject
     DataSource dataSource;
     @Inject
-    AuditRecorder auditRecorder;
+    RecordedAuditEvents auditRecorder;
 
     /** Each test works on its own patients and clinicians, so tests never see each other's rows. */
     private static String newId(String prefix) {
@@ -481,6 +482,29 @@ class ConsentTest {
             s.executeUpdate();
         }
         return id;
+    }
+
+    // ---- effect on DICOMweb (through access.AccessPolicy) --------------------------------------------
+
+    @Test
+    void consentOpensAndRevocationClosesTheStudyOnTheNextRequest() {
+        String pid = newId("PAT-");
+        var instance = io.dicomgate.testsupport.DicomFixtures.instance().patient(pid, "Consent^Flow");
+        Api.store(instance.bytes()).then().statusCode(200);
+        String patient = TestTokens.patient("p-" + pid, pid);
+        String doctor = TestTokens.user(newId("dr.e2e-"), "clinician");
+        String doctorName = io.dicomgate.testsupport.TokenClaims.of(doctor).string("preferred_username").orElseThrow();
+        java.util.function.Supplier<io.restassured.response.ValidatableResponse> search = () -> Api.as(doctor)
+                .accept("application/dicom+json").queryParam("PatientID", pid).get("/dicomweb/studies").then();
+
+        search.get().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(204)))
+                .body(not(containsString(instance.studyUid())));
+        String id = create(patient, grant(doctorName));
+        search.get().statusCode(200).body(containsString(instance.studyUid()));
+
+        Api.as(patient).post(CONSENTS + "/" + id + "/revoke").then().statusCode(200);
+        search.get().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(204)))
+                .body(not(containsString(instance.studyUid())));
     }
 
     // ---- paging and filters ----------------------------------------------------------------------
