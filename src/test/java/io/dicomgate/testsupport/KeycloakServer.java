@@ -191,6 +191,12 @@ public final class KeycloakServer implements AutoCloseable {
         return tokenResponse(passwordGrant(username, password, scope)).get("access_token").asText();
     }
 
+    /** An access token for a user by the password grant of another public client (e.g. the portal). */
+    public String passwordTokenVia(String clientId, String username, String password) {
+        return tokenResponse(Map.of("grant_type", "password", "client_id", clientId, "username", username,
+                "password", password)).get("access_token").asText();
+    }
+
     /** An access token for a confidential client's service account. */
     public String clientCredentialsToken(String clientId, String secret) {
         return tokenResponse(clientCredentialsGrant(clientId, secret)).get("access_token").asText();
