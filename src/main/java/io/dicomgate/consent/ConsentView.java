@@ -1,0 +1,27 @@
+package io.dicomgate.consent;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A consent as the API answers it.
+ *
+ * @param studies sorted; empty when the consent covers all of the patient's studies
+ * @param end exclusive; null for open-ended
+ * @param active computed when answered: status active and {@code start <= now < end}
+ */
+public record ConsentView(UUID id, String patientId, String issuer, Grantee grantee, String decision,
+        List<String> studies, Instant start, Instant end, String status, String reason, String createdBy,
+        Instant createdAt, String revokedBy, Instant revokedAt, String revokeReason, boolean active) {
+
+    /** FHIR Consent.provision.actor: a user by username, or a client by client id. */
+    public record Grantee(String type, String id) {
+    }
+
+    static ConsentView of(Consent c, Instant now) {
+        return new ConsentView(c.id, c.patientId, c.issuer, new Grantee(c.granteeType, c.grantee), c.decision,
+                c.studies.stream().sorted().toList(), c.periodStart, c.periodEnd, c.status, c.reason, c.createdBy, c.createdAt,
+                c.revokedBy, c.revokedAt, c.revokeReason, c.isActiveAt(now));
+    }
+}
