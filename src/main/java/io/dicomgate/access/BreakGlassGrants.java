@@ -4,25 +4,30 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
 import io.dicomgate.dicom.InvalidRequestException;
+import io.quarkus.security.ForbiddenException;
 
 /**
  * Opens break-the-glass grants: one clinician, one patient, a time box, a reason, for an auditor
- * to review. Every use writes a new grant so that each one is reviewable.
+ * to review (the review queue is {@code consent.BreakGlassResource}). Every use writes a new grant
+ * so that each one is reviewable, committed in its own transaction so it stays on record even if
+ * the request that opened it fails.
  */
 @ApplicationScoped
 public class BreakGlassGrants {
 
-    private static final int MAX_REASON = 1000;
-    private static final int MAX_PURPOSE = 64;
+    static final int MAX_REASON = 1000;
 
     private final DataSource dataSource;
     private final AccessPolicy access;
@@ -35,38 +40,67 @@ public class BreakGlassGrants {
     }
 
     /**
-     * Opens a grant when the request asks for one and the caller may break the glass.
+     * Opens a grant when the request carries break-the-glass headers and the caller may break the
+     * glass; without the role the headers change nothing.
      *
      * @return whether a grant was opened
-     * @throws InvalidRequestException for an empty or over-long reason from a caller with the role
+     * @throws InvalidRequestException for an empty or malformed reason or purpose from a caller with the role
      */
-    @Transactional
+    @Transactional(TxType.REQUIRES_NEW)
     public boolean openIfRequested(Caller caller, BreakGlassRequest request, PatientRef patient) {
         if (request == null || patient == null || !access.mayBreakGlass(caller)) {
             return false;
         }
-        if (request.reason().isEmpty()) {
+        open(caller, patient, request.reason(), request.purposeOfUse(), config.timeBox());
+        return true;
+    }
+
+    /**
+     * Records a new grant for this caller and patient, valid from now for {@code timeBox}.
+     *
+     * @param reason the clinician's stated reason (required, at most 1000 characters; may hold PHI)
+     * @param purposeOfUse a purpose-of-use code (e.g. {@code ETREAT}), or null
+     * @return the grant's id
+     * @throws ForbiddenException unless {@link AccessPolicy#mayBreakGlass} (clinician, emergency-access, user scope)
+     */
+    @Transactional(TxType.REQUIRES_NEW)
+    public UUID open(Caller caller, PatientRef patient, String reason, String purposeOfUse, Duration timeBox) {
+        if (!access.mayBreakGlass(caller)) {
+            throw new ForbiddenException();
+        }
+        if (patient == null || patient.patientId() == null || patient.patientId().isBlank()) {
+            throw new IllegalArgumentException("patient required");
+        }
+        if (reason == null || reason.isBlank()) {
             throw new InvalidRequestException("X-Break-Glass-Reason must give a reason");
         }
-        if (request.reason().length() > MAX_REASON || request.purposeOfUse().length() > MAX_PURPOSE) {
-            throw new InvalidRequestException("X-Break-Glass-Reason is limited to 1000 characters");
+        if (reason.length() > MAX_REASON) {
+            throw new InvalidRequestException("the break-the-glass reason must be at most " + MAX_REASON + " characters");
         }
-        Instant now = Instant.now();
+        if (purposeOfUse != null && !purposeOfUse.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new InvalidRequestException("purpose of use must be a code of at most 64 letters, digits, '.', '_' or '-'");
+        }
+        if (timeBox.isNegative() || timeBox.isZero()) {
+            throw new IllegalArgumentException("time box must be positive");
+        }
+        UUID id = UUID.randomUUID();
+        // Microseconds: what PostgreSQL keeps, so the stored and returned instants agree.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO break_glass (id, subject, username, client_id, patient_id, issuer, reason, purpose_of_use,
                     created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(1, id);
             ps.setString(2, caller.subject());
             ps.setString(3, caller.username());
             ps.setString(4, caller.clientId());
             ps.setString(5, patient.patientId());
-            ps.setString(6, patient.issuer());
-            ps.setString(7, request.reason());
-            ps.setString(8, request.purposeOfUse());
+            ps.setString(6, patient.issuer() == null ? "" : patient.issuer());
+            ps.setString(7, reason.strip());
+            ps.setString(8, purposeOfUse);
             ps.setTimestamp(9, Timestamp.from(now));
-            ps.setTimestamp(10, Timestamp.from(now.plus(config.timeBox())));
+            ps.setTimestamp(10, Timestamp.from(now.plus(timeBox)));
             ps.executeUpdate();
-            return true;
+            return id;
         } catch (SQLException e) {
             throw new IllegalStateException("break-glass grant not stored", e);
         }

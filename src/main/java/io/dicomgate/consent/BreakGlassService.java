@@ -16,11 +16,13 @@ import io.dicomgate.access.PatientRef;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.web.ConflictException;
+import io.dicomgate.web.OperationForbiddenException;
 import io.quarkus.security.ForbiddenException;
 
 /**
- * Break-the-glass: opening a time-boxed grant (called by the access layer when a clinician with
- * {@code emergency-access} sends a reason) and the auditors' review of every grant.
+ * Break-the-glass review: the auditors' queue of every grant that {@code access.BreakGlassGrants}
+ * opened.
  */
 @ApplicationScoped
 public class BreakGlassService {
@@ -39,60 +41,6 @@ public class BreakGlassService {
         this.config = config;
         this.audit = audit;
         this.access = access;
-    }
-
-    /** {@link #open(Caller, PatientRef, String, String, Duration)} with the configured time box. */
-    public BreakGlassGrant open(Caller caller, PatientRef patient, String reason, String purposeOfUse) {
-        return open(caller, patient, reason, purposeOfUse, config.timeBox());
-    }
-
-    /**
-     * Records a new grant for this caller and patient, valid from now for {@code timeBox}. Every call
-     * inserts a row, even while an earlier grant still runs, so that every use is reviewed. Committed
-     * in its own transaction: the grant stays on record even if the request that opened it fails.
-     *
-     * @param reason the clinician's stated reason (required, at most 1000 characters; may hold PHI)
-     * @param purposeOfUse a purpose-of-use code (e.g. {@code ETREAT}), or null
-     * @param timeBox how long the grant lasts; null for the configured {@code dicomgate.break-glass.time-box}
-     * @throws ForbiddenException unless {@link AccessPolicy#mayBreakGlass} (clinician, emergency-access, user scope)
-     * @throws InvalidRequestException if reason or purpose is missing or too long
-     */
-    @Transactional(TxType.REQUIRES_NEW)
-    public BreakGlassGrant open(Caller caller, PatientRef patient, String reason, String purposeOfUse,
-            Duration timeBox) {
-        if (!access.mayBreakGlass(caller)) {
-            throw new ForbiddenException();
-        }
-        if (patient == null || patient.patientId() == null || patient.patientId().isBlank()) {
-            throw new IllegalArgumentException("patient required");
-        }
-        if (reason == null || reason.isBlank()) {
-            throw new InvalidRequestException("a break-the-glass reason is required");
-        }
-        if (reason.length() > MAX_REASON) {
-            throw new InvalidRequestException("the break-the-glass reason must be at most " + MAX_REASON + " characters");
-        }
-        if (purposeOfUse != null && !purposeOfUse.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new InvalidRequestException("purpose of use must be a code of at most 64 letters, digits, '.', '_' or '-'");
-        }
-        Duration box = timeBox != null ? timeBox : config.timeBox();
-        if (box.isNegative() || box.isZero()) {
-            throw new IllegalArgumentException("time box must be positive");
-        }
-        Instant now = ConsentService.now();
-        BreakGlass b = new BreakGlass();
-        b.id = UUID.randomUUID();
-        b.subject = caller.subject();
-        b.username = caller.username();
-        b.clientId = caller.clientId();
-        b.patientId = patient.patientId();
-        b.issuer = patient.issuer() == null ? "" : patient.issuer();
-        b.reason = reason.strip();
-        b.purposeOfUse = purposeOfUse;
-        b.createdAt = now;
-        b.expiresAt = now.plus(box);
-        grants.persist(b);
-        return BreakGlassGrant.of(b);
     }
 
     @Transactional

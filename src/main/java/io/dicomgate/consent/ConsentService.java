@@ -15,6 +15,8 @@ import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.web.ConflictException;
+import io.dicomgate.web.OperationForbiddenException;
 
 /**
  * Creates, reads and revokes consents (FHIR R4 Consent). Who may write: a patient for themself, a

@@ -48,6 +48,18 @@ public class ErrorMappers {
         return text(Status.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
     }
 
+    /** A state change that contradicts the resource's state (revoking twice, reviewing twice). */
+    @ServerExceptionMapper
+    RestResponse<String> conflict(ConflictException e) {
+        return text(Status.CONFLICT, e.getMessage());
+    }
+
+    /** Refused with a reason the caller may read (e.g. "patients manage only their own consents"). */
+    @ServerExceptionMapper
+    RestResponse<String> forbidden(OperationForbiddenException e) {
+        return text(Status.FORBIDDEN, e.getMessage());
+    }
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     RestResponse<?> unexpected(RuntimeException e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException wae) {

@@ -56,6 +56,8 @@ class BreakGlassTest {
     @Inject
     BreakGlassService breakGlass;
     @Inject
+    io.dicomgate.access.BreakGlassGrants grants;
+    @Inject
     BreakGlassConfig config;
     @Inject
     RecordedAuditEvents auditRecorder;
@@ -70,8 +72,8 @@ class BreakGlassTest {
     }
 
     private BreakGlassGrant open(String username, String pid) {
-        return breakGlass.open(emergencyClinician(username), new PatientRef(pid, "HOSP"), "unconscious in ER",
-                "ETREAT");
+        return breakGlass.get(grants.open(emergencyClinician(username), new PatientRef(pid, "HOSP"),
+                "unconscious in ER", "ETREAT", config.timeBox()));
     }
 
     // ---- opening (the Java API the access layer calls) -------------------------------------------
@@ -110,8 +112,8 @@ class BreakGlassTest {
     void everyOpeningIsANewGrantToReview() {
         String pid = newPatient();
         BreakGlassGrant first = open("dr.twice", pid);
-        BreakGlassGrant second = breakGlass.open(emergencyClinician("dr.twice"), new PatientRef(pid, "HOSP"),
-                "still unconscious", null, Duration.ofMinutes(5));
+        BreakGlassGrant second = breakGlass.get(grants.open(emergencyClinician("dr.twice"),
+                new PatientRef(pid, "HOSP"), "still unconscious", null, Duration.ofMinutes(5)));
         assertNotEquals(first.id(), second.id());
         assertEquals(Duration.ofMinutes(5), Duration.between(second.createdAt(), second.expiresAt()));
         Api.as(AUDITOR).queryParam("patient", pid).get(BASE).then().statusCode(200)
@@ -124,16 +126,16 @@ class BreakGlassTest {
         PatientRef patient = new PatientRef(newPatient(), "");
         Caller plain = new Caller("sub-x", "dr.plain", "dicomgate-viewer", Set.of("clinician"),
                 Set.of("user/ImagingStudy.rs"), null, "");
-        assertThrows(ForbiddenException.class, () -> breakGlass.open(plain, patient, "reason", null));
+        assertThrows(ForbiddenException.class, () -> grants.open(plain, patient, "reason", null, config.timeBox()));
         Caller patientScoped = new Caller("sub-y", "dr.portal", "dicomgate-portal",
                 Set.of("clinician", "emergency-access"), Set.of("patient/ImagingStudy.rs"), null, "");
-        assertThrows(ForbiddenException.class, () -> breakGlass.open(patientScoped, patient, "reason", null));
+        assertThrows(ForbiddenException.class, () -> grants.open(patientScoped, patient, "reason", null, config.timeBox()));
         Caller er = emergencyClinician("dr.bad");
-        assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, "  ", null));
-        assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, null, null));
-        assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, "r".repeat(1001), null));
-        assertThrows(InvalidRequestException.class, () -> breakGlass.open(er, patient, "reason", "not a code"));
-        assertThrows(IllegalArgumentException.class, () -> breakGlass.open(er, patient, "reason", null, Duration.ZERO));
+        assertThrows(InvalidRequestException.class, () -> grants.open(er, patient, "  ", null, config.timeBox()));
+        assertThrows(InvalidRequestException.class, () -> grants.open(er, patient, null, null, config.timeBox()));
+        assertThrows(InvalidRequestException.class, () -> grants.open(er, patient, "r".repeat(1001), null, config.timeBox()));
+        assertThrows(InvalidRequestException.class, () -> grants.open(er, patient, "reason", "not a code", config.timeBox()));
+        assertThrows(IllegalArgumentException.class, () -> grants.open(er, patient, "reason", null, Duration.ZERO));
         Api.as(AUDITOR).queryParam("patient", patient.patientId()).get(BASE).then().body("$", empty());
     }
 

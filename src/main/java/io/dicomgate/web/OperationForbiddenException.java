@@ -1,4 +1,4 @@
-package io.dicomgate.consent;
+package io.dicomgate.web;
 
 /**
  * The caller's role allows the endpoint but not this use of it, e.g. a patient writing another

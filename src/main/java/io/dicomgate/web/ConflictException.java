@@ -1,4 +1,4 @@
-package io.dicomgate.consent;
+package io.dicomgate.web;
 
 /** The request contradicts the resource's state, e.g. revoking twice (409 Conflict). Message goes to the client: no PHI. */
 public class ConflictException extends RuntimeException {
