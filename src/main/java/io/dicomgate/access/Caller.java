@@ -22,6 +22,11 @@ public record Caller(String subject, String username, String clientId, Set<Strin
         return patientId == null || patientId.isBlank() ? null : new PatientRef(patientId, patientIssuer);
     }
 
+    /** The same caller with only some of its roles, e.g. as far as a patient-compartment scope lets it act. */
+    public Caller withRoles(Set<String> kept) {
+        return new Caller(subject, username, clientId, Set.copyOf(kept), scopes, patientId, patientIssuer);
+    }
+
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

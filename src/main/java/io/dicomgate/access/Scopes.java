@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * SMART App Launch scopes on DICOMweb (SMART v2 {@code patient/ImagingStudy.rs}, v1
+ * SMART App Launch scopes (SMART v2 {@code patient/ImagingStudy.rs}, v1
  * {@code user/ImagingStudy.read}): what the token's client may do, whatever the user's roles.
- * Only {@code ImagingStudy} and {@code *} resources count; other scopes are ignored.
+ * {@code ImagingStudy} bounds DICOMweb, {@code Consent} the consent API; other scopes are ignored.
  */
 public final class Scopes {
 
@@ -39,7 +39,7 @@ public final class Scopes {
         }
     }
 
-    private static final Pattern SCOPE = Pattern.compile("(patient|user|system)/(ImagingStudy|\\*)\\.(read|write|\\*|[cruds]+)");
+    private static final String ACTIONS = "\\.(read|write|\\*|[cruds]+)";
 
     private final Map<Compartment, EnumSet<Permission>> granted;
 
@@ -47,10 +47,17 @@ public final class Scopes {
         this.granted = granted;
     }
 
+    /** The token's scopes on {@code ImagingStudy} (DICOMweb). */
     public static Scopes of(Set<String> tokenScopes) {
+        return of(tokenScopes, "ImagingStudy");
+    }
+
+    /** The token's scopes on a FHIR resource type, e.g. {@code Consent}; {@code *} counts for all. */
+    public static Scopes of(Set<String> tokenScopes, String resourceType) {
+        Pattern pattern = Pattern.compile("(patient|user|system)/(" + Pattern.quote(resourceType) + "|\\*)" + ACTIONS);
         Map<Compartment, EnumSet<Permission>> granted = new EnumMap<>(Compartment.class);
         for (String scope : tokenScopes) {
-            Matcher m = SCOPE.matcher(scope);
+            Matcher m = pattern.matcher(scope);
             if (!m.matches()) {
                 continue;
             }

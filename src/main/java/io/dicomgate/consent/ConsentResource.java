@@ -19,7 +19,11 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import io.dicomgate.access.Caller;
 import io.dicomgate.access.CurrentCaller;
+import io.dicomgate.access.Scopes;
+import io.dicomgate.access.Scopes.Permission;
+import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
@@ -55,7 +59,7 @@ public class ConsentResource {
     @RolesAllowed({ Roles.PATIENT, Roles.CONSENT_ADMIN })
     public Response create(InputStream body, @Context UriInfo uri) {
         audit.action(AuditAction.CONSENT_CREATE);
-        ConsentView created = consents.create(caller.get(), ConsentRequest.parse(json.read(body)));
+        ConsentView created = consents.create(scoped(Permission.CREATE), ConsentRequest.parse(json.read(body)));
         URI location = uri.getBaseUriBuilder().path(BASE).path(created.id().toString()).build();
         return Response.created(location).entity(created).build();
     }
@@ -65,7 +69,7 @@ public class ConsentResource {
     public List<ConsentView> list(@RestQuery String patient, @RestQuery String issuer, @RestQuery String status,
             @RestQuery String active, @RestQuery String limit, @RestQuery String offset) {
         audit.action(AuditAction.CONSENT_READ);
-        return consents.list(caller.get(), ConsentQuery.parse(patient, issuer, status, active, limit, offset));
+        return consents.list(scoped(Permission.SEARCH), ConsentQuery.parse(patient, issuer, status, active, limit, offset));
     }
 
     @GET
@@ -73,7 +77,7 @@ public class ConsentResource {
     @RolesAllowed({ Roles.PATIENT, Roles.CLINICIAN, Roles.CONSENT_ADMIN })
     public ConsentView get(@RestPath String id) {
         audit.action(AuditAction.CONSENT_READ);
-        return consents.get(caller.get(), uuid(id));
+        return consents.get(scoped(Permission.READ), uuid(id));
     }
 
     /** Body optional: {@code {"reason": "..."}}. */
@@ -82,7 +86,24 @@ public class ConsentResource {
     @RolesAllowed({ Roles.PATIENT, Roles.CONSENT_ADMIN })
     public ConsentView revoke(@RestPath String id, InputStream body) {
         audit.action(AuditAction.CONSENT_REVOKE);
-        return consents.revoke(caller.get(), uuid(id), ConsentRequest.revokeReason(json.read(body)));
+        return consents.revoke(scoped(Permission.UPDATE), uuid(id), ConsentRequest.revokeReason(json.read(body)));
+    }
+
+    /**
+     * The caller as far as the token's {@code Consent} scopes let it act (SMART v2): a
+     * {@code user/Consent} scope keeps its roles; a {@code patient/Consent} scope only its patient
+     * role, so a portal token manages its own patient's consents and nothing else; no scope, 403.
+     */
+    private Caller scoped(Permission permission) {
+        Caller who = caller.get();
+        var compartments = Scopes.of(who.scopes(), "Consent").compartmentsFor(permission);
+        if (compartments.contains(Scopes.Compartment.USER)) {
+            return who;
+        }
+        if (compartments.contains(Scopes.Compartment.PATIENT) && who.hasRole(Roles.PATIENT)) {
+            return who.withRoles(java.util.Set.of(Roles.PATIENT));
+        }
+        throw new OperationForbiddenException("the token's scopes do not allow this on consents");
     }
 
     /** A malformed id names nothing: null, answered as not found. */

@@ -40,7 +40,7 @@ public final class TestTokens {
         Map<String, Object> claims = claims(username, "patient");
         claims.put("patient_id", patientId);
         claims.put("azp", "dicomgate-portal");
-        claims.put("scope", "openid patient/ImagingStudy.rs");
+        claims.put("scope", "openid patient/ImagingStudy.rs patient/Consent.cruds");
         return sign(claims, KEY);
     }
 
@@ -64,7 +64,7 @@ public final class TestTokens {
         claims.put("exp", now + 300);
         claims.put("preferred_username", username);
         // What the viewer gets by default, plus store for the admin/ingest cases.
-        claims.put("scope", "openid user/ImagingStudy.rs user/ImagingStudy.c");
+        claims.put("scope", "openid user/ImagingStudy.rs user/ImagingStudy.c user/Consent.cruds");
         claims.put("realm_access", Map.of("roles", List.of(roles)));
         return claims;
     }
