@@ -97,6 +97,32 @@ public final class DemoStack {
             }
             System.out.printf("[demo] stored %-45s %d instance(s)%n", sample.label(), sample.instances().size());
         }
+        grantConsent(dicomweb, issuer);
+    }
+
+    /** alice lets dr.house see her studies, so the clinician's view differs from dr.cuddy's. */
+    private static void grantConsent(String dicomweb, String issuer) {
+        String alice = DicomWebClient.Tokens.password(issuer, "alice", "demo").get();
+        String api = dicomweb.substring(0, dicomweb.lastIndexOf("/dicomweb")) + "/api/consents";
+        try {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(api))
+                            .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"grantee\":{\"type\":\"user\",\"id\":\"dr.house\"},\"decision\":\"permit\","
+                                            + "\"reason\":\"demo: referral to Dr. House\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                throw new IllegalStateException("consent answered " + r.statusCode() + ": " + r.body());
+            }
+            System.out.println("[demo] alice granted dr.house access to her studies (dr.cuddy has no consent)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<byte[]> series(String patientId, String name, String birthDate, String sex, String modality,
@@ -129,7 +155,9 @@ public final class DemoStack {
                  Keycloak  %3$s      (realm dicomgate)
                  Data      %4$s   (PostgreSQL, Keycloak DB, storage, *.log)
 
-                 Users (password "demo"): admin, dr.house, dr.cuddy, alice, bob, auditor
+                 Users (password "demo"): admin, dr.house, dr.cuddy, alice, bob, auditor, consent.admin
+                 alice consented to dr.house; dr.cuddy sees nothing; dr.house may break the glass
+                 (header X-Break-Glass-Reason); auditor reads /api/audit and /api/break-glass
                  ALL CREDENTIALS HERE ARE DEMO-ONLY. Never reuse them.
 
                  Get a token and search:
