@@ -233,6 +233,20 @@ public class WadoService {
         return numbers;
     }
 
+    /**
+     * The instances a retrieve addresses, after the access decision and with the audit filled in —
+     * for other representations of the same resources (rendered, thumbnails). Throws as
+     * {@link #retrieve} does: 404 for unknown or hidden, 400 for malformed UIDs.
+     */
+    public List<Instance> authorizedInstances(RetrieveRequest request, Caller caller) {
+        return select(request, caller);
+    }
+
+    /** The local file of a stored instance. */
+    public java.nio.file.Path file(Instance instance) {
+        return blobs.path(instance.blobKey);
+    }
+
     private List<Instance> select(RetrieveRequest request, Caller caller) {
         requireStudy(request, caller);
         List<Instance> selected = instances.findInStudy(request.studyUid(), request.seriesUid(), request.instanceUid());
