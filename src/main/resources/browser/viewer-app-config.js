@@ -4,7 +4,7 @@
   const dicomweb = window.location.origin + '/dicomweb';
   window.config = {
     name: 'dicomgate',
-    routerBasename: '/viewer/',
+    routerBasename: '/viewer',
     extensions: [],
     modes: [],
     customizationService: {},
@@ -26,7 +26,10 @@
         response_type: 'code',
         scope: 'openid',
         redirect_uri: '/callback',
-        post_logout_redirect_uri: '/',
+        // OHIF mounts its sign-out callback on this path's full pathname; '/' would be '/viewer/', which
+        // under the router's basename is the mode route /viewer/viewer and breaks opening studies.
+        // Logout itself returns to the page the user left (OHIF's /logout?redirect_uri=…).
+        post_logout_redirect_uri: '/signed-out',
         automaticSilentRenew: true,
         revokeAccessTokenOnSignout: true,
       },
