@@ -69,7 +69,7 @@ public final class DemoStack {
     }
 
     /** Stores the sample studies unless the archive already has studies. */
-    static void loadSampleData(String dicomweb, String issuer) {
+    public static void loadSampleData(String dicomweb, String issuer) {
         DicomWebClient admin = new DicomWebClient(dicomweb, DicomWebClient.Tokens.password(issuer, "admin", "demo"));
         int existing = admin.search("/studies", Map.of()).size();
         if (existing > 0) {

@@ -1,0 +1,232 @@
+// The patient portal: my studies, who may see them (consents), who looked at them (access log).
+// Everything shown comes from dicomgate's API with the patient's own token; the address bar never
+// carries a patient ID, a name or a study (no client-side routing at all).
+import { OidcClient } from './oidc.js';
+
+const $ = id => document.getElementById(id);
+const tag = { date: '00080020', modalities: '00080061', description: '00081030', studyUid: '0020000D', instances: '00201208' };
+const studyNames = new Map();
+
+function el(name, attrs = {}, ...children) {
+  const node = document.createElement(name);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+const first = (item, t) => item[t]?.Value?.[0];
+function dicomDate(value) {
+  if (!value || value.length !== 8) return 'Date unknown';
+  const d = new Date(Date.UTC(+value.slice(0, 4), +value.slice(4, 6) - 1, +value.slice(6, 8)));
+  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}
+const dateTime = iso => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const day = iso => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+
+function showError(message) {
+  $('error').textContent = message;
+  $('error').hidden = !message;
+}
+
+async function problem(response) {
+  const text = (await response.text()).trim();
+  return text && text.length < 300 && !text.startsWith('<') ? text : `The server answered ${response.status}.`;
+}
+
+let oidc;
+let config;
+
+async function loadStudies() {
+  const r = await oidc.api('/dicomweb/studies?includefield=StudyDescription,ModalitiesInStudy,NumberOfStudyRelatedInstances',
+    { headers: { Accept: 'application/dicom+json' } });
+  if (!r.ok && r.status !== 204) throw new Error(`Your studies could not be loaded (${r.status}).`);
+  const studies = r.status === 204 ? [] : await r.json();
+  studies.sort((a, b) => (first(b, tag.date) || '').localeCompare(first(a, tag.date) || ''));
+  const list = $('studies');
+  list.replaceChildren();
+  for (const study of studies) {
+    const uid = first(study, tag.studyUid);
+    const description = first(study, tag.description) || 'Imaging study';
+    const modalities = (study[tag.modalities]?.Value || []).join(', ');
+    const date = dicomDate(first(study, tag.date));
+    studyNames.set(uid, `${description} (${date})`);
+    const thumb = el('div', { class: 'thumb' }, el('span', { class: 'placeholder', 'aria-hidden': 'true' }, modalities || '—'));
+    const titleId = `study-${list.children.length}`;
+    const viewerUrl = `${config.viewerUrl}viewer?StudyInstanceUIDs=${encodeURIComponent(uid)}`;
+    list.append(el('li', { class: 'card', 'data-study-uid': uid, 'aria-labelledby': titleId },
+      thumb,
+      el('div', { class: 'body' },
+        el('h3', { id: titleId }, description),
+        el('span', { class: 'meta' }, el('span', { class: 'visually-hidden' }, 'Date: '), date),
+        el('span', { class: 'meta' }, el('span', { class: 'visually-hidden' }, 'Modality: '), modalities || 'unknown'),
+        el('a', { class: 'open', href: viewerUrl, 'aria-label': `Open ${description} of ${date} in the viewer` }, 'Open in viewer'))));
+    loadThumbnail(uid, thumb, description);
+  }
+  $('studies-empty').hidden = studies.length > 0;
+}
+
+/** The study's thumbnail from /dicomweb/studies/{uid}/thumbnail; a placeholder when there is none. */
+async function loadThumbnail(uid, container, description) {
+  try {
+    const r = await oidc.api(`/dicomweb/studies/${encodeURIComponent(uid)}/thumbnail`,
+      { headers: { Accept: 'image/jpeg, image/png;q=0.9, image/gif;q=0.5' } });
+    if (!r.ok || !(r.headers.get('Content-Type') || '').startsWith('image/')) {
+      container.dataset.thumbnail = 'placeholder';
+      return;
+    }
+    const url = URL.createObjectURL(await r.blob());
+    const img = el('img', { src: url, alt: `Preview of ${description}` });
+    img.addEventListener('load', () => { container.dataset.thumbnail = 'loaded'; }, { once: true });
+    img.addEventListener('error', () => { container.dataset.thumbnail = 'placeholder'; img.remove(); }, { once: true });
+    container.replaceChildren(img);
+  } catch {
+    container.dataset.thumbnail = 'placeholder';
+  }
+}
+
+function consentState(c) {
+  if (c.status === 'revoked') return 'revoked';
+  if (!c.active) return c.end && new Date(c.end) <= new Date() ? 'expired' : 'not yet active';
+  return 'active';
+}
+
+async function loadConsents() {
+  const r = await oidc.api('/api/consents?limit=200', { headers: { Accept: 'application/json' } });
+  if (!r.ok) throw new Error(`Your consents could not be loaded (${r.status}).`);
+  const consents = await r.json();
+  const list = $('consents');
+  list.replaceChildren();
+  for (const c of consents) {
+    const state = consentState(c);
+    const who = c.grantee.type === 'user' ? c.grantee.id : `application ${c.grantee.id}`;
+    const reach = c.studies?.length ? `${c.studies.length} stud${c.studies.length === 1 ? 'y' : 'ies'}` : 'all studies';
+    const period = c.end ? `from ${day(c.start)} until ${day(new Date(new Date(c.end).getTime() - 1).toISOString())}`
+      : `since ${day(c.start)}, until revoked`;
+    const verb = c.decision === 'deny' ? 'may not see' : 'may see';
+    list.append(el('li', { 'data-grantee': c.grantee.id, 'data-state': state },
+      el('span', { class: 'what' },
+        el('strong', {}, who),
+        el('span', {}, `${verb} ${reach} ${period}`)),
+      el('span', { class: `badge ${state.replace(/ /g, '-')}` }, state),
+      state === 'active' || state === 'not yet active'
+        ? el('button', { type: 'button', class: 'danger', 'aria-label': `Revoke access of ${who}`, onclick: e => revoke(c.id, e.currentTarget) }, 'Revoke')
+        : null));
+  }
+  $('consents-empty').hidden = consents.length > 0;
+}
+
+async function grant(event) {
+  event.preventDefault();
+  showError('');
+  const input = $('grantee');
+  const username = input.value.trim();
+  if (!username) {
+    input.setAttribute('aria-invalid', 'true');
+    showError("Enter the clinician's username.");
+    input.focus();
+    return;
+  }
+  input.removeAttribute('aria-invalid');
+  const body = { grantee: { type: 'user', id: username }, decision: 'permit' };
+  if ($('end').value) body.end = $('end').value;
+  const button = $('grant-button');
+  button.disabled = true;
+  try {
+    const r = await oidc.api('/api/consents', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body),
+    });
+    if (r.status !== 201) throw new Error(await problem(r));
+    $('grant').reset();
+    $('status').textContent = `${username} may now see your studies.`;
+    await loadConsents();
+  } catch (e) {
+    showError(`Access was not granted: ${e.message}`);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function revoke(id, button) {
+  showError('');
+  button.disabled = true;
+  try {
+    const r = await oidc.api(`/api/consents/${encodeURIComponent(id)}/revoke`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ reason: 'revoked in the patient portal' }),
+    });
+    if (!r.ok && r.status !== 409) throw new Error(await problem(r));
+    $('status').textContent = 'Access revoked.';
+    await loadConsents();
+  } catch (e) {
+    button.disabled = false;
+    showError(`Access was not revoked: ${e.message}`);
+  }
+}
+
+const actions = {
+  SEARCH: 'Searched your studies', RETRIEVE: 'Viewed images', STORE: 'Stored images',
+  CONSENT_CREATE: 'Recorded a consent', CONSENT_REVOKE: 'Revoked a consent', CONSENT_READ: 'Read your consents',
+  BREAK_GLASS: 'Emergency access opened', BREAK_GLASS_REVIEW: 'Reviewed an emergency access', BREAK_GLASS_READ: 'Read an emergency access',
+  AUDIT_READ: 'Read the audit trail',
+};
+const outcomes = { SUCCESS: 'Allowed', DENIED: 'Refused', NOT_FOUND: 'Refused', INVALID_REQUEST: 'Invalid request', FAILURE: 'Failed' };
+
+async function loadAccessLog() {
+  const r = await oidc.api('/api/me/access-log?limit=100', { headers: { Accept: 'application/json' } });
+  if (!r.ok) throw new Error(`Your access log could not be loaded (${r.status}).`);
+  const entries = await r.json();
+  const rows = $('log-rows');
+  rows.replaceChildren();
+  for (const e of entries) {
+    const what = actions[e.action] || e.action;
+    const study = e.studyUid ? (studyNames.get(e.studyUid) || 'a study') : null;
+    rows.append(el('tr', { class: e.breakGlass ? 'emergency' : null, 'data-username': e.username, 'data-action': e.action, 'data-break-glass': String(!!e.breakGlass) },
+      el('td', { 'data-label': 'When' }, el('time', { datetime: e.time }, dateTime(e.time))),
+      el('td', { 'data-label': 'Who' }, e.username || 'unknown', el('br'), el('small', {}, `via ${e.clientId || 'unknown application'}`)),
+      el('td', { 'data-label': 'What' }, what, study ? ` — ${study}` : '',
+        e.breakGlass ? [el('br'), el('span', { class: 'badge emergency' }, 'Emergency access (break the glass)'),
+          e.breakGlassReason ? el('small', {}, ` Reason: ${e.breakGlassReason}`) : null] : null),
+      el('td', { 'data-label': 'Result' }, el('span', { class: `badge ${e.outcome === 'SUCCESS' ? '' : 'refused'}` }, outcomes[e.outcome] || e.outcome))));
+  }
+  $('log-empty').hidden = entries.length > 0;
+}
+
+async function main() {
+  try {
+    config = await (await fetch('config.json', { headers: { Accept: 'application/json' } })).json();
+    oidc = new OidcClient({ authority: config.authority, clientId: config.clientId, redirectUri: new URL('./', window.location.href).href });
+    oidc.onSessionEnded = () => oidc.login();
+    if (!(await oidc.init())) {
+      $('status').textContent = 'Taking you to the sign-in page…';
+      await oidc.login();
+      return;
+    }
+  } catch (e) {
+    $('status').textContent = '';
+    showError(e.message);
+    return;
+  }
+  const claims = oidc.claims();
+  $('user-name').textContent = [claims.given_name, claims.family_name].filter(Boolean).join(' ') || claims.preferred_username || '';
+  $('who').hidden = false;
+  $('sign-out').addEventListener('click', () => oidc.logout(new URL('./', window.location.href).href));
+  $('grant').addEventListener('submit', grant);
+  $('log-refresh').addEventListener('click', () => loadAccessLog().catch(e => showError(e.message)));
+  $('app').hidden = false;
+  $('status').textContent = 'Loading…';
+  const results = await Promise.allSettled([loadStudies(), loadConsents()]);
+  await loadAccessLog().catch(e => results.push({ status: 'rejected', reason: e }));
+  const failed = results.filter(r => r.status === 'rejected').map(r => r.reason.message);
+  showError(failed.join(' '));
+  $('status').textContent = '';
+  document.body.dataset.ready = 'true';
+}
+
+main();
