@@ -36,7 +36,7 @@ public class BrowserApps {
     private final String portalPolicy;
 
     public BrowserApps(BrowserAppsConfig config, ObjectMapper json) {
-        String authority = config.authority().replaceAll("/+$", "");
+        String authority = config.authority().orElse("").replaceAll("/+$", "");
         try {
             this.viewerConfig = template("browser/viewer-app-config.js")
                     .replace("\"@AUTHORITY@\"", json.writeValueAsString(authority))
@@ -47,7 +47,7 @@ public class BrowserApps {
             throw new IllegalStateException(e);
         }
         URI issuer = URI.create(authority);
-        String keycloakOrigin = issuer.getScheme() + "://" + issuer.getRawAuthority();
+        String keycloakOrigin = issuer.getScheme() == null ? "" : issuer.getScheme() + "://" + issuer.getRawAuthority();
         // The portal is our own code: it talks to this origin and the identity provider only.
         this.portalPolicy = "default-src 'self'; connect-src 'self' " + keycloakOrigin
                 + "; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'"
