@@ -39,6 +39,7 @@ public final class Part10Writer {
     }
 
     private static final long MAX_DEFINED_LENGTH = 0xFFFFFFFEL;
+    private static final String MISSING_UID = "2.25.0";
 
     private Part10Writer() {
     }
@@ -51,11 +52,13 @@ public final class Part10Writer {
     public static void write(OutputStream target, AttributeList dataset, String transferSyntaxUid,
             Map<AttributeTag, FileValue> fileValues) throws IOException, InvalidDicomException {
         AttributeList meta = new AttributeList();
+        // PixelMed refuses empty Media Storage UIDs; a data set without SOP UIDs still gets a file, so
+        // that validation reports it as the binary path does (A900), and it is never stored.
+        String sopClass = Attribute.getSingleStringValueOrEmptyString(dataset, TagFromName.SOPClassUID);
+        String sopInstance = Attribute.getSingleStringValueOrEmptyString(dataset, TagFromName.SOPInstanceUID);
         try {
-            FileMetaInformation.addFileMetaInformation(meta,
-                    Attribute.getSingleStringValueOrEmptyString(dataset, TagFromName.SOPClassUID),
-                    Attribute.getSingleStringValueOrEmptyString(dataset, TagFromName.SOPInstanceUID),
-                    transferSyntaxUid, "DICOMGATE");
+            FileMetaInformation.addFileMetaInformation(meta, sopClass.isEmpty() ? MISSING_UID : sopClass,
+                    sopInstance.isEmpty() ? MISSING_UID : sopInstance, transferSyntaxUid, "DICOMGATE");
         } catch (DicomException e) {
             throw new InvalidDicomException("File Meta Information cannot be built");
         }
