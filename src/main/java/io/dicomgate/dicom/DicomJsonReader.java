@@ -3,7 +3,6 @@ package io.dicomgate.dicom;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -86,8 +85,7 @@ public final class DicomJsonReader {
     private static AttributeList readList(JsonNode dataset, BulkDataResolver resolver, SpecificCharacterSet charset,
             Map<AttributeTag, Deferred> deferred) throws InvalidDicomException, IOException {
         AttributeList list = new AttributeList();
-        for (Iterator<Map.Entry<String, JsonNode>> it = dataset.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : dataset.properties()) {
             String key = field.getKey();
             if (!key.matches("[0-9A-Fa-f]{8}")) {
                 throw new InvalidDicomException("attribute key is not eight hexadecimal digits");

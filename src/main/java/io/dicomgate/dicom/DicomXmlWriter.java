@@ -3,7 +3,6 @@ package io.dicomgate.dicom;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 import javax.xml.stream.XMLOutputFactory;
@@ -15,7 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.pixelmed.dicom.AttributeList;
 
@@ -40,7 +39,7 @@ public final class DicomXmlWriter {
     /** Exact decimals, so a DS of "1.50" is not rewritten as 1.5 on its way to XML. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private static final String[] PN_GROUPS = { "Alphabetic", "Ideographic", "Phonetic" };
     /** PS3.5 §6.2 PN components in the order of the "^" separated values (PS3.19 §A.1.1 Table A.1.5-2). */
@@ -113,8 +112,7 @@ public final class DicomXmlWriter {
 
     private static void writeDataset(XMLStreamWriter xml, JsonNode item) throws XMLStreamException {
         Map<Integer, String> privateCreators = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : item.properties()) {
             writeAttribute(xml, field.getKey(), field.getValue(), privateCreators);
         }
     }
