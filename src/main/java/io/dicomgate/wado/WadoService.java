@@ -35,6 +35,8 @@ import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.ByteRange;
 import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.DicomModelRepresentation;
+import io.dicomgate.dicom.DicomXmlWriter;
 import io.dicomgate.dicom.FrameLocator;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
@@ -105,13 +107,13 @@ public class WadoService {
     }
 
     /**
-     * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array, precomputed at store time; BulkDataURIs
-     * point at this service as the client addressed it.
+     * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array (default), or as
+     * {@code multipart/related; type="application/dicom+xml"} with one PS3.19 document per instance
+     * (§10.4.3.3.2); both come from the DICOM JSON precomputed at store time, so no file is opened.
+     * BulkDataURIs point at this service as the client addressed it.
      */
     public Response metadata(RetrieveRequest request, AcceptHeader accept, Caller caller, String serviceUrl) {
-        if (!accept.accepts(DicomMediaTypes.DICOM_JSON)) {
-            throw new NotAcceptableException("metadata is available as application/dicom+json");
-        }
+        DicomModelRepresentation representation = DicomModelRepresentation.choose(accept, "metadata");
         requireStudy(request, caller);
         List<String> metadata = instances.metadataInStudy(request.studyUid(), request.seriesUid(),
                 request.instanceUid());
@@ -120,6 +122,19 @@ public class WadoService {
         }
         String from = "\"" + "{+SERVICE}" + "/";
         String to = "\"" + serviceUrl + "/";
+        if (representation == DicomModelRepresentation.XML) {
+            String boundary = MultipartWriter.newBoundary();
+            StreamingOutput body = out -> {
+                MultipartWriter multipart = new MultipartWriter(out, boundary);
+                for (String members : metadata) {
+                    multipart.startPart(DicomMediaTypes.DICOM_XML, null);
+                    DicomXmlWriter.writeMembers(multipart.body(), members.replace(from, to));
+                    multipart.endPart();
+                }
+                multipart.finish();
+            };
+            return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM_XML, boundary)).build();
+        }
         StreamingOutput body = out -> {
             out.write('[');
             for (int i = 0; i < metadata.size(); i++) {
