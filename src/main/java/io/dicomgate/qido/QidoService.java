@@ -65,11 +65,6 @@ public class QidoService {
                         + " Additional results can be requested.");
             }
         }
-        if (query.fuzzy()) {
-            // PS3.18 §8.3.4.5 (fuzzymatching): literal matching was performed instead.
-            warnings.add(serviceUrl + ": The fuzzymatching parameter is not supported."
-                    + " Only literal matching has been performed.");
-        }
         for (String key : query.unsupportedKeys()) {
             warnings.add(serviceUrl + ": The following attribute is not supported for matching and was ignored: "
                     + key.replaceAll("[^A-Za-z0-9.]", "?"));
