@@ -613,43 +613,30 @@ public final class Benchmark {
     }
 
     /**
-     * Consents in the shape a hospital accumulates them, derived from the patient number g: dr.house
-     * is permitted 10% of the patients, dr.cuddy 1%; a quarter of those permits list studies instead
-     * of all; some are revoked or expired, some patients deny; revoked history rows; the rest of the
-     * {@code consents} rows go to 40 other clinicians and an integration client.
+     * Consents in the shape a hospital accumulates them: dr.house is permitted about 10% of the
+     * patients, dr.cuddy about 1% (a subset of dr.house's, so some patients are readable by both); a
+     * quarter (dr.cuddy: half) of those permits list studies instead of all; about 1 in 7 is revoked,
+     * 1 in 9 expired, some patients deny; revoked history rows; the rest of the {@code consents} rows
+     * go to 40 other clinicians and an integration client. Patients are picked by a hash of their
+     * number, not by {@code g % n}, which would line up with the names (also {@code g % 10}).
      */
     private static List<String> consentSql(int patients, int consents) {
         String insert = "INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies,"
                 + " period_start, period_end, status, created_by, revoked_by, revoked_at) ";
-        String permits = """
-                SELECT md5('%1$s-permit-' || g)::uuid, 'IDX-' || g, '', 'user', '%1$s', 'permit', g %% %3$d <> %2$d,
-                       now() - interval '2 years',
-                       CASE WHEN g %% %5$d = %2$d THEN now() - interval '1 day' END,
-                       CASE WHEN g %% %4$d = %2$d THEN 'revoked' ELSE 'active' END, 'consent.admin',
-                       CASE WHEN g %% %4$d = %2$d THEN 'consent.admin' END,
-                       CASE WHEN g %% %4$d = %2$d THEN now() - interval '1 month' END
-                FROM generate_series(1, %6$d) g WHERE g %% %7$d = %2$d
-                """;
-        String denies = """
-                SELECT md5('%1$s-deny-' || g)::uuid, 'IDX-' || g, '', 'user', '%1$s', 'deny', true,
-                       now() - interval '1 year', NULL, 'active', 'consent.admin', NULL, NULL
-                FROM generate_series(1, %3$d) g WHERE g %% %4$d = %2$d
-                """;
+        String house = pick("house", 100) + " < 10";
+        String cuddy = house + " AND " + pick("cuddy", 10) + " = 0";
         return List.of(
-                // dr.house: g % 10 = 0; listed studies when g % 40 = 0, revoked g % 70 = 0, expired g % 90 = 0
-                insert + permits.formatted("dr.house", 0, 40, 70, 90, patients, 10),
-                // dr.cuddy: g % 100 = 50 (a subset of dr.house's); listed g % 200 = 50, revoked g % 700 = 50,
-                // expired g % 900 = 50
-                insert + permits.formatted("dr.cuddy", 50, 200, 700, 900, patients, 100),
-                insert + denies.formatted("dr.house", 0, patients, 130),
-                insert + denies.formatted("dr.cuddy", 50, patients, 500),
+                insert + permits("dr.house", house, pick("house-listed", 4) + " = 0", patients),
+                insert + permits("dr.cuddy", cuddy, pick("cuddy-listed", 2) + " = 0", patients),
+                insert + denies("dr.house", house + " AND " + pick("house-deny", 13) + " = 0", patients),
+                insert + denies("dr.cuddy", cuddy + " AND " + pick("cuddy-deny", 5) + " = 0", patients),
                 // history: an old, revoked permit for patients dr.house no longer sees
                 insert + """
                         SELECT md5('dr.house-old-' || g)::uuid, 'IDX-' || g, '', 'user', 'dr.house', 'permit', true,
                                now() - interval '5 years', NULL, 'revoked', 'consent.admin', 'consent.admin',
                                now() - interval '3 years'
-                        FROM generate_series(1, %d) g WHERE g %% 10 = 5
-                        """.formatted(patients),
+                        FROM generate_series(1, %d) g WHERE %s BETWEEN 10 AND 14
+                        """.formatted(patients, pick("house", 100)),
                 // the rest: other clinicians (every 9th revoked) and every 10th for an integration client
                 insert + """
                         SELECT md5('other-' || n)::uuid, 'IDX-' || (1 + (n::bigint * 7919) %% %1$d), '',
@@ -675,6 +662,28 @@ public final class Benchmark {
                                now() - interval '1 hour' * g + interval '4 hours'
                         FROM generate_series(1, least(%d, 200)) g
                         """.formatted(patients));
+    }
+
+    /** A repeatable pseudo-random bucket of patient number g in [0, mod). */
+    private static String pick(String salt, int mod) {
+        return "abs(hashtext('" + salt + "-' || g)) % " + mod;
+    }
+
+    private static String permits(String grantee, String who, String listed, int patients) {
+        String revoked = pick(grantee + "-revoked", 7) + " = 0";
+        return "SELECT md5('" + grantee + "-permit-' || g)::uuid, 'IDX-' || g, '', 'user', '" + grantee + "', 'permit',"
+                + " NOT (" + listed + "), now() - interval '2 years',"
+                + " CASE WHEN " + pick(grantee + "-expired", 9) + " = 0 THEN now() - interval '1 day' END,"
+                + " CASE WHEN " + revoked + " THEN 'revoked' ELSE 'active' END, 'consent.admin',"
+                + " CASE WHEN " + revoked + " THEN 'consent.admin' END,"
+                + " CASE WHEN " + revoked + " THEN now() - interval '1 month' END"
+                + " FROM generate_series(1, " + patients + ") g WHERE " + who;
+    }
+
+    private static String denies(String grantee, String who, int patients) {
+        return "SELECT md5('" + grantee + "-deny-' || g)::uuid, 'IDX-' || g, '', 'user', '" + grantee + "', 'deny', true,"
+                + " now() - interval '1 year', NULL, 'active', 'consent.admin', NULL, NULL"
+                + " FROM generate_series(1, " + patients + ") g WHERE " + who;
     }
 
     private Connection jdbc() throws java.sql.SQLException {
