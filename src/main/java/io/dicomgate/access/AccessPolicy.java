@@ -52,14 +52,15 @@ public class AccessPolicy {
      * @param permission {@link Permission#SEARCH} for QIDO, {@link Permission#READ} for WADO
      */
     public SqlFilter readableFilter(Caller caller, Permission permission) {
-        return filter(caller, permission, true);
+        return readableFilter(caller, permission, true);
     }
 
     /**
-     * @param narrow add the grantee's candidate patients (pays off for searches over many studies;
-     *        one study's check is a single probe and does better without)
+     * The same rule; {@code narrow} false leaves out the candidate patients, for statements pinned
+     * to one study (retrieves, searches under a study UID), where the rule is a single probe and
+     * listing the grantee's patients would only add cost.
      */
-    private SqlFilter filter(Caller caller, Permission permission, boolean narrow) {
+    public SqlFilter readableFilter(Caller caller, Permission permission, boolean narrow) {
         Scopes scopes = Scopes.of(caller.scopes());
         List<SqlFilter> reach = new ArrayList<>();
         for (Compartment compartment : scopes.compartmentsFor(permission)) {
@@ -81,7 +82,7 @@ public class AccessPolicy {
      * not readable either, so callers cannot tell the two apart.
      */
     public boolean canRead(Caller caller, Permission permission, String studyUid) {
-        SqlFilter filter = filter(caller, permission, false);
+        SqlFilter filter = readableFilter(caller, permission, false);
         if (filter == SqlFilter.NONE) {
             return false;
         }
