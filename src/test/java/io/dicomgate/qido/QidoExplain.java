@@ -58,7 +58,7 @@ public final class QidoExplain {
         QidoQuery q = QidoQuery.parse(level, seg.length > 1 ? seg[1] : null, seg.length > 3 ? seg[3] : null, multi);
         int returned = q.limit() == null || q.limit() > 1000 ? 1000 : q.limit();
         QidoSql sql = QidoSql.build(q, new AccessPolicy(null, OPT_IN).readableFilter(caller, Permission.SEARCH,
-                q.studyUid() == null),
+                !q.pinned()),
                 returned + 1);
         StringBuilder out = new StringBuilder();
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql.sql)) {
