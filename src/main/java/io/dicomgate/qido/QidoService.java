@@ -54,7 +54,10 @@ public class QidoService {
         int max = config.maxResults();
         boolean capped = query.limit() == null || query.limit() > max;
         int returned = capped ? max : query.limit();
-        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, Permission.SEARCH), returned + 1);
+        // Pinned to one study or patient, the access rule is a few probes; over many studies it pays
+        // to start from the caller's consented patients (AccessPolicy#readableFilter).
+        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, Permission.SEARCH, !query.pinned()),
+                returned + 1);
         List<QidoRow> rows = execute(sql, query.level());
         List<String> warnings = new ArrayList<>();
         if (rows.size() > returned) {
