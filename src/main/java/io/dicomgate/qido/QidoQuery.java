@@ -35,6 +35,18 @@ public record QidoQuery(QueryLevel level, String studyUid, String seriesUid, Map
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,9}");
 
     /**
+     * Whether the search is pinned to one study (a study UID in the path or one StudyInstanceUID)
+     * or one patient (an exact PatientID), so it reads a handful of rows whatever the index size.
+     */
+    public boolean pinned() {
+        String patientId = matches.get(MatchKey.PATIENT_ID);
+        String studyUids = matches.get(MatchKey.STUDY_INSTANCE_UID);
+        return studyUid != null
+                || (patientId != null && !patientId.isEmpty() && patientId.indexOf('*') < 0 && patientId.indexOf('?') < 0)
+                || (studyUids != null && uids(studyUids).size() == 1);
+    }
+
+    /**
      * Parses decoded query parameters.
      *
      * @throws InvalidRequestException for anything PS3.18 §8.3.4 makes a 400

@@ -18,7 +18,8 @@ import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
-import io.dicomgate.dicom.NotAcceptableException;
+import io.dicomgate.dicom.DicomModelRepresentation;
+import io.dicomgate.dicom.MultipartWriter;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -85,10 +86,9 @@ public class QidoResource {
     private Response search(QueryLevel level, String studyUid, String seriesUid, UriInfo uri, HttpHeaders headers) {
         var params = uri.getQueryParameters(true);
         String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
-        // PS3.18 §10.6.3.2: results as application/dicom+json (XML is not offered).
-        if (!AcceptHeader.of(accept, params.get("accept")).accepts(DicomMediaTypes.DICOM_JSON)) {
-            throw new NotAcceptableException("search results are available as application/dicom+json");
-        }
+        // PS3.18 §10.6.3.3: DICOM JSON by default, or one Native DICOM Model part per result.
+        DicomModelRepresentation representation = DicomModelRepresentation.choose(
+                AcceptHeader.of(accept, params.get("accept")), "search results");
         var queryParams = new java.util.LinkedHashMap<String, List<String>>(params);
         queryParams.remove("accept");
         queryParams.remove("charset");
@@ -98,9 +98,17 @@ public class QidoResource {
                 headers.getHeaderString(BreakGlassRequest.PURPOSE_HEADER));
         QidoResult result = qido.search(query, caller.get(), breakGlass, serviceUrl);
         // PS3.18 §10.6.3.1 (Table 10.6.3-2): no matches is 204 No Content.
-        Response.ResponseBuilder response = result.rows().isEmpty() ? Response.noContent()
-                : Response.ok((StreamingOutput) out -> QidoResultWriter.write(result, serviceUrl, out),
-                        DicomMediaTypes.DICOM_JSON);
+        Response.ResponseBuilder response;
+        if (result.rows().isEmpty()) {
+            response = Response.noContent();
+        } else if (representation == DicomModelRepresentation.XML) {
+            String boundary = MultipartWriter.newBoundary();
+            response = Response.ok((StreamingOutput) out -> QidoResultWriter.writeXml(result, serviceUrl, out, boundary),
+                    MultipartWriter.contentType(DicomMediaTypes.DICOM_XML, boundary));
+        } else {
+            response = Response.ok((StreamingOutput) out -> QidoResultWriter.write(result, serviceUrl, out),
+                    DicomMediaTypes.DICOM_JSON);
+        }
         result.warnings().forEach(w -> response.header("Warning", "299 " + w));
         return response.build();
     }

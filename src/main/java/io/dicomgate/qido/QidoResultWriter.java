@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dicomgate.dicom.DicomJsonWriter;
+import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.DicomXmlWriter;
+import io.dicomgate.dicom.MultipartWriter;
 
 /**
  * Writes search results as a DICOM JSON array (PS3.18 §10.6.3.3, Annex F): the return attributes
@@ -54,18 +57,43 @@ final class QidoResultWriter {
         try (JsonGenerator gen = JSON.createGenerator(out)) {
             gen.writeStartArray();
             for (QidoRow row : result.rows()) {
-                Map<String, JsonNode> attributes = attributes(row, q.level(), serviceUrl);
                 gen.writeStartObject();
-                for (Map.Entry<String, JsonNode> a : attributes.entrySet()) {
-                    if (q.includeAll() || wanted.contains(a.getKey())) {
-                        gen.writeFieldName(a.getKey());
-                        MAPPER.writeTree(gen, a.getValue());
-                    }
+                for (Map.Entry<String, JsonNode> a : returned(row, q, wanted, serviceUrl).entrySet()) {
+                    gen.writeFieldName(a.getKey());
+                    MAPPER.writeTree(gen, a.getValue());
                 }
                 gen.writeEndObject();
             }
             gen.writeEndArray();
         }
+    }
+
+    /**
+     * PS3.18 §10.6.3.3.2 / §8.7.3.2: the same results as {@link #write}, one PS3.19 Native DICOM
+     * Model document per match, each in its own {@code application/dicom+xml} part.
+     */
+    static void writeXml(QidoResult result, String serviceUrl, OutputStream out, String boundary) throws IOException {
+        QidoQuery q = result.query();
+        Set<String> wanted = wanted(q);
+        MultipartWriter multipart = new MultipartWriter(out, boundary);
+        for (QidoRow row : result.rows()) {
+            ObjectNode dataset = MAPPER.createObjectNode();
+            returned(row, q, wanted, serviceUrl).forEach(dataset::set);
+            multipart.startPart(DicomMediaTypes.DICOM_XML, null);
+            DicomXmlWriter.write(multipart.body(), dataset);
+            multipart.endPart();
+        }
+        multipart.finish();
+    }
+
+    /** The attributes of one match that the search returns, in ascending tag order. */
+    private static Map<String, JsonNode> returned(QidoRow row, QidoQuery q, Set<String> wanted, String serviceUrl)
+            throws IOException {
+        Map<String, JsonNode> attributes = attributes(row, q.level(), serviceUrl);
+        if (!q.includeAll()) {
+            attributes.keySet().retainAll(wanted);
+        }
+        return attributes;
     }
 
     /**

@@ -54,7 +54,10 @@ public class QidoService {
         int max = config.maxResults();
         boolean capped = query.limit() == null || query.limit() > max;
         int returned = capped ? max : query.limit();
-        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, Permission.SEARCH), returned + 1);
+        // Pinned to one study or patient, the access rule is a few probes; over many studies it pays
+        // to start from the caller's consented patients (AccessPolicy#readableFilter).
+        QidoSql sql = QidoSql.build(query, access.readableFilter(caller, Permission.SEARCH, !query.pinned()),
+                returned + 1);
         List<QidoRow> rows = execute(sql, query.level());
         List<String> warnings = new ArrayList<>();
         if (rows.size() > returned) {
@@ -64,11 +67,6 @@ public class QidoService {
                 warnings.add(serviceUrl + ": The number of results exceeded the maximum supported by the server."
                         + " Additional results can be requested.");
             }
-        }
-        if (query.fuzzy()) {
-            // PS3.18 §8.3.4.5 (fuzzymatching): literal matching was performed instead.
-            warnings.add(serviceUrl + ": The fuzzymatching parameter is not supported."
-                    + " Only literal matching has been performed.");
         }
         for (String key : query.unsupportedKeys()) {
             warnings.add(serviceUrl + ": The following attribute is not supported for matching and was ignored: "

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.dicomgate.access.SqlFilter;
 import io.dicomgate.dicom.DicomTime;
+import io.dicomgate.dicom.PersonNames;
 import io.dicomgate.index.IndexWriter;
 
 /**
@@ -51,7 +52,13 @@ final class QidoSql {
             sql.append(" AND se.series_uid = ?");
             params.add(q.seriesUid());
         }
-        q.matches().forEach((key, value) -> match(sql, params, key, value));
+        q.matches().forEach((key, value) -> {
+            if (q.fuzzy() && key.fuzzyColumn != null) {
+                fuzzy(sql, params, key.fuzzyColumn, value);
+            } else {
+                match(sql, params, key, value);
+            }
+        });
         sql.append(switch (q.level()) {
             case STUDY -> " ORDER BY st.study_date DESC, st.study_time DESC, st.pk DESC";
             case SERIES -> " ORDER BY st.pk, se.series_number, se.pk";
@@ -91,6 +98,23 @@ final class QidoSql {
                     sql.append(" AND ").append(key.column).append(" @> ARRAY[?]::varchar[]");
                     params.add(value);
                 }
+            }
+        }
+    }
+
+    /**
+     * Fuzzy person name matching (PS3.18 §8.3.4.1, PS3.4 C.2.2.2.1.3; the rule is
+     * {@link PersonNames}): every word of the query, wildcards allowed, must match one stored word.
+     */
+    private static void fuzzy(StringBuilder sql, List<Object> params, String column, String value) {
+        for (String word : PersonNames.fuzzyQuery(value)) {
+            if (hasWildcard(word)) {
+                sql.append(" AND EXISTS (SELECT 1 FROM unnest(").append(column)
+                        .append(") AS w WHERE w LIKE ? ESCAPE '\\')");
+                params.add(like(word));
+            } else {
+                sql.append(" AND ").append(column).append(" @> ARRAY[?]::text[]");
+                params.add(word);
             }
         }
     }

@@ -29,6 +29,7 @@ import io.dicomgate.access.PatientRef;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.ContentType;
+import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.MalformedMultipartException;
@@ -79,12 +80,19 @@ public class StowService {
      */
     public StowResult store(InputStream body, String contentType, String studyUid, String serviceUrl, Caller caller) {
         audit.action(AuditAction.STORE).target(studyUid, null, null);
-        String boundary = requireMultipartDicom(contentType);
-        List<ReceivedPart> parts = receive(body, boundary);
+        ContentType payload = requirePayload(contentType);
+        boolean metadataAndBulk = DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(nonNull(payload.param("type")).trim());
+        List<ReceivedPart> parts = receive(body, payload.param("boundary"));
         List<Stored> stored = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
+        List<ReceivedPart> instances = new ArrayList<>();
         try {
-            for (ReceivedPart part : parts) {
+            if (metadataAndBulk) {
+                instances.addAll(assemble(parts, failed));
+            } else {
+                instances.addAll(parts);
+            }
+            for (ReceivedPart part : instances) {
                 Outcome outcome = storeOne(part, studyUid, serviceUrl, caller);
                 if (outcome.stored() != null) {
                     stored.add(outcome.stored());
@@ -94,35 +102,63 @@ public class StowService {
             }
         } finally {
             parts.forEach(p -> deleteQuietly(p.file()));
+            instances.forEach(p -> deleteQuietly(p.file()));
         }
         String studyUrl = studyUid != null ? serviceUrl + "/studies/" + studyUid : singleStudyUrl(stored);
         return new StowResult(studyUrl, stored, failed);
     }
 
     /**
-     * PS3.18 §10.5.1.2: the payload is {@code multipart/related; type="application/dicom"}; other
-     * types are 415, a missing boundary is a malformed request (400).
+     * PS3.18 §10.5.1.2: the payload is {@code multipart/related} with {@code type} absent or
+     * {@code application/dicom} (PS3.10 instances), or {@code application/dicom+json} (metadata and
+     * bulk data, §10.5.1.2.2); other types are 415, a missing boundary is a malformed request (400).
      */
-    private static String requireMultipartDicom(String header) {
+    private static ContentType requirePayload(String header) {
+        String expected = "Content-Type must be multipart/related; type=\"application/dicom\" or \"application/dicom+json\"";
         ContentType type;
         try {
             type = ContentType.parse(header == null ? "" : header);
         } catch (IllegalArgumentException e) {
-            throw new UnsupportedMediaTypeException("Content-Type must be multipart/related; type=\"application/dicom\"");
+            throw new UnsupportedMediaTypeException(expected);
         }
         String partType = type.param("type");
         if (!"multipart/related".equals(type.mediaType())
-                || (partType != null && !APPLICATION_DICOM.equalsIgnoreCase(partType.trim()))) {
-            throw new UnsupportedMediaTypeException("Content-Type must be multipart/related; type=\"application/dicom\"");
+                || (partType != null && !APPLICATION_DICOM.equalsIgnoreCase(partType.trim())
+                        && !DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(partType.trim()))) {
+            throw new UnsupportedMediaTypeException(expected);
         }
         String boundary = type.param("boundary");
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
             throw new InvalidRequestException("multipart/related body without a valid boundary parameter");
         }
-        return boundary;
+        return type;
     }
 
-    private record ReceivedPart(Path file, String sha256, boolean dicomType) {
+    /**
+     * PS3.18 §10.5.1.2.2: builds one Part 10 staging file per data set of the metadata; those that
+     * cannot be built are added to {@code failed} (0xC000, or 0xC122 for a bulk data media type
+     * without a storable transfer syntax). A request without any metadata part is malformed (400).
+     */
+    private List<ReceivedPart> assemble(List<ReceivedPart> parts, List<Failed> failed) {
+        List<MetadataBulkDataAssembler.Part> received = parts.stream()
+                .map(p -> new MetadataBulkDataAssembler.Part(p.file(), p.contentType(), p.contentLocation()))
+                .toList();
+        if (received.stream().noneMatch(MetadataBulkDataAssembler::isMetadata)) {
+            throw new InvalidRequestException("no application/dicom+json metadata part");
+        }
+        List<ReceivedPart> instances = new ArrayList<>();
+        for (MetadataBulkDataAssembler.Assembled a : MetadataBulkDataAssembler.assemble(received, blobs)) {
+            if (a.failure() != null) {
+                failed.add(a.failure());
+            } else {
+                instances.add(new ReceivedPart(a.file(), a.sha256(), true, APPLICATION_DICOM, null));
+            }
+        }
+        return instances;
+    }
+
+    private record ReceivedPart(Path file, String sha256, boolean dicomType, String contentType,
+            String contentLocation) {
     }
 
     private List<ReceivedPart> receive(InputStream body, String boundary) {
@@ -158,7 +194,8 @@ public class StowService {
             }
             String type = part.contentType();
             boolean dicom = type == null || isApplicationDicom(type);
-            return new ReceivedPart(file, HexFormat.of().formatHex(sha.digest()), dicom);
+            return new ReceivedPart(file, HexFormat.of().formatHex(sha.digest()), dicom, type,
+                    part.headers().get("content-location"));
         } catch (IOException | RuntimeException e) {
             deleteQuietly(file);
             throw e;

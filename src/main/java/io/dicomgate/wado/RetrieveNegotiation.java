@@ -5,13 +5,16 @@ import java.util.Map;
 
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.NotAcceptableException;
 import io.dicomgate.dicom.TransferSyntaxes;
+import io.dicomgate.dicom.Uid;
 
 /**
- * Chooses the representation of a retrieve from the acceptable media types (PS3.18 §8.7.3) and what
- * can be produced from the stored transfer syntaxes: the stored bytes, or Explicit VR Little
- * Endian transcoded from another native syntax. Anything else is 406.
+ * Chooses the representation of a retrieve from the Acceptable Media Types (PS3.18 §8.7) and what
+ * can be produced from the stored instances: the stored bytes, or a transcoding that
+ * {@link Transcoder#canProduce} admits. Anything else is 406; a transfer-syntax parameter that is
+ * not a UID (or {@code *}) is 400.
  */
 final class RetrieveNegotiation {
 
@@ -26,8 +29,15 @@ final class RetrieveNegotiation {
     record DicomChoice(boolean multipart, String transferSyntax) {
     }
 
-    /** A frame or bulk data representation: the part media type and transfer syntax. */
-    record OctetChoice(String partType, String transferSyntax) {
+    /**
+     * A frame or bulk data representation: the part media type and transfer syntax.
+     *
+     * @param decode whether encapsulated frames are decoded to native (Explicit VR Little Endian order)
+     */
+    record OctetChoice(String partType, String transferSyntax, boolean decode) {
+        OctetChoice(String partType, String transferSyntax) {
+            this(partType, transferSyntax, false);
+        }
     }
 
     /** Image media types for encapsulated frames (PS3.18 Table 8.7.3-2 / 8.7.4-1). */
@@ -54,17 +64,23 @@ final class RetrieveNegotiation {
      *
      * @param singlePartAllowed whether {@code application/dicom} alone may be answered (one instance)
      */
-    static DicomChoice dicom(AcceptHeader accept, Collection<String> storedSyntaxes, boolean singlePartAllowed) {
+    static DicomChoice dicom(AcceptHeader accept, Collection<Transcoder.Stored> stored, boolean singlePartAllowed) {
         for (AcceptHeader.Range range : accept.ranges()) {
             String mediaType = range.type().mediaType();
-            String ts = range.param("transfer-syntax");
+            String ts = transferSyntax(range);
             String partType = range.param("type");
             switch (mediaType) {
                 case "*/*", "multipart/*" -> {
-                    if (ts == null) {
-                        return new DicomChoice(true, feasible(ELE, storedSyntaxes) ? ELE : AS_STORED);
+                    if (accept.excludes(DicomMediaTypes.MULTIPART_RELATED, DicomMediaTypes.DICOM)) {
+                        continue;
                     }
-                    if (feasible(ts, storedSyntaxes)) {
+                    if (ts == null) {
+                        // Native studies as the §8.7.3.5.2 default; compressed ones are not
+                        // decompressed unasked (a wildcard says any representation will do).
+                        boolean allNative = stored.stream().allMatch(i -> TransferSyntaxes.isNative(i.transferSyntax()));
+                        return new DicomChoice(true, allNative ? ELE : AS_STORED);
+                    }
+                    if (feasible(ts, stored)) {
                         return new DicomChoice(true, ts);
                     }
                 }
@@ -73,13 +89,16 @@ final class RetrieveNegotiation {
                         continue;
                     }
                     String wanted = ts == null ? ELE : ts;
-                    if (feasible(wanted, storedSyntaxes)) {
+                    if (feasible(wanted, stored)) {
                         return new DicomChoice(true, wanted);
                     }
                 }
                 case "application/dicom", "application/*" -> {
+                    if (mediaType.equals("application/*") && accept.excludes(DicomMediaTypes.DICOM, null)) {
+                        continue;
+                    }
                     String wanted = ts == null ? ELE : ts;
-                    if (singlePartAllowed && feasible(wanted, storedSyntaxes)) {
+                    if (singlePartAllowed && feasible(wanted, stored)) {
                         return new DicomChoice(false, wanted);
                     }
                 }
@@ -88,8 +107,8 @@ final class RetrieveNegotiation {
                 }
             }
         }
-        throw new NotAcceptableException("no acceptable representation: stored transfer syntaxes can be sent as"
-                + " stored (transfer-syntax=*) or, when native, as Explicit VR Little Endian");
+        throw new NotAcceptableException("no acceptable representation: instances can be sent as stored"
+                + " (transfer-syntax=*) or in the transfer syntaxes dicomgate transcodes to (see the README matrix)");
     }
 
     /**
@@ -97,12 +116,14 @@ final class RetrieveNegotiation {
      * {@code application/octet-stream} (Explicit VR Little Endian byte order); encapsulated frames as
      * stored, labelled with their transfer syntax, when the request allows it.
      */
-    static OctetChoice octets(AcceptHeader accept, String storedSyntax) {
+    static OctetChoice octets(AcceptHeader accept, Transcoder.Stored stored) {
+        String storedSyntax = stored.transferSyntax();
         boolean nativeStored = TransferSyntaxes.isNative(storedSyntax);
+        boolean decodable = Transcoder.canDecode(stored);
         String imageType = IMAGE_TYPES.get(storedSyntax);
         for (AcceptHeader.Range range : accept.ranges()) {
             String mediaType = range.type().mediaType();
-            String ts = range.param("transfer-syntax");
+            String ts = transferSyntax(range);
             String partType = range.param("type");
             if (mediaType.equals("multipart/related")) {
                 mediaType = partType == null ? DicomMediaTypes.OCTET_STREAM : partType.toLowerCase(java.util.Locale.ROOT);
@@ -121,6 +142,11 @@ final class RetrieveNegotiation {
                     if (!nativeStored && (AS_STORED.equals(ts) || storedSyntax.equals(ts))) {
                         return new OctetChoice(DicomMediaTypes.OCTET_STREAM, storedSyntax);
                     }
+                    // PS3.18 §8.7.3.5.2: octet-stream defaults to Explicit VR Little Endian, i.e.
+                    // uncompressed frames, which needs decoding for encapsulated data.
+                    if (decodable && (ts == null || ts.equals(ELE))) {
+                        return new OctetChoice(DicomMediaTypes.OCTET_STREAM, ELE, true);
+                    }
                 }
                 default -> {
                     if (imageType != null && (mediaType.equals(imageType) || mediaType.equals("image/*"))
@@ -134,16 +160,20 @@ final class RetrieveNegotiation {
                 + " application/octet-stream when stored uncompressed, else in their stored transfer syntax");
     }
 
-    private static boolean feasible(String wanted, Collection<String> storedSyntaxes) {
-        if (wanted.equals(AS_STORED)) {
-            return true;
+    private static boolean feasible(String wanted, Collection<Transcoder.Stored> stored) {
+        return wanted.equals(AS_STORED) || stored.stream().allMatch(i -> Transcoder.canProduce(i, wanted));
+    }
+
+    /**
+     * The transfer-syntax parameter of a range (PS3.18 §8.7.3.5.2): {@code *} or a UID. A value of
+     * another form is a malformed request (400); a well-formed UID dicomgate cannot produce simply
+     * matches nothing (406 when nothing else is acceptable).
+     */
+    private static String transferSyntax(AcceptHeader.Range range) {
+        String ts = range.param("transfer-syntax");
+        if (ts != null && !ts.equals(AS_STORED) && !Uid.isValid(ts)) {
+            throw new InvalidRequestException("transfer-syntax must be a UID or *");
         }
-        for (String stored : storedSyntaxes) {
-            boolean ok = stored.equals(wanted) || (wanted.equals(ELE) && TransferSyntaxes.isNative(stored));
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
+        return ts;
     }
 }

@@ -35,6 +35,8 @@ import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.ByteRange;
 import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.DicomModelRepresentation;
+import io.dicomgate.dicom.DicomXmlWriter;
 import io.dicomgate.dicom.FrameLocator;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
@@ -59,6 +61,7 @@ import io.dicomgate.storage.BlobStore;
 public class WadoService {
 
     private static final String PIXEL_DATA = "7FE00010";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WadoService.class);
 
     private final StudyRepository studies;
     private final InstanceRepository instances;
@@ -77,18 +80,40 @@ public class WadoService {
         this.audit = audit;
     }
 
-    /** PS3.18 §10.4.1.1.1: study, series or instance as {@code application/dicom}. */
+    /**
+     * PS3.18 §10.4.1.1.1: study, series or instance as {@code application/dicom}, in the stored or a
+     * transcoded transfer syntax (§8.7.3.5.2; the matrix is {@link Transcoder}'s). A single instance
+     * is transcoded before the response starts, so a bit stream the decoder rejects is still a 406;
+     * in a multipart response of several instances each is transcoded when its turn comes.
+     */
     public Response retrieve(RetrieveRequest request, AcceptHeader accept, Caller caller) {
         List<Instance> selected = select(request, caller);
-        Set<String> syntaxes = new LinkedHashSet<>();
-        selected.forEach(i -> syntaxes.add(i.transferSyntaxUid));
-        RetrieveNegotiation.DicomChoice choice = RetrieveNegotiation.dicom(accept, syntaxes,
+        List<Transcoder.Stored> stored = selected.stream().map(WadoService::stored).toList();
+        RetrieveNegotiation.DicomChoice choice = RetrieveNegotiation.dicom(accept, stored,
                 request.instanceUid() != null);
-        if (!choice.multipart()) {
+        if (selected.size() == 1) {
             Instance only = selected.get(0);
             String ts = sentSyntax(choice.transferSyntax(), only);
-            StreamingOutput body = out -> writeInstance(only, ts, out);
-            return Response.ok(body, DicomMediaTypes.DICOM + "; transfer-syntax=" + ts).build();
+            byte[] transcoded = ts.equals(only.transferSyntaxUid) ? null : transcodeOr406(only, ts);
+            StreamingOutput content = out -> {
+                if (transcoded != null) {
+                    out.write(transcoded);
+                } else {
+                    writeInstance(only, ts, out);
+                }
+            };
+            if (!choice.multipart()) {
+                return Response.ok(content, DicomMediaTypes.DICOM + "; transfer-syntax=" + ts).build();
+            }
+            String boundary = MultipartWriter.newBoundary();
+            StreamingOutput body = out -> {
+                MultipartWriter multipart = new MultipartWriter(out, boundary);
+                multipart.startPart(DicomMediaTypes.DICOM + "; transfer-syntax=" + ts, null);
+                content.write(multipart.body());
+                multipart.endPart();
+                multipart.finish();
+            };
+            return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM, boundary)).build();
         }
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
@@ -105,13 +130,13 @@ public class WadoService {
     }
 
     /**
-     * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array, precomputed at store time; BulkDataURIs
-     * point at this service as the client addressed it.
+     * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array (default), or as
+     * {@code multipart/related; type="application/dicom+xml"} with one PS3.19 document per instance
+     * (§10.4.3.3.2); both come from the DICOM JSON precomputed at store time, so no file is opened.
+     * BulkDataURIs point at this service as the client addressed it.
      */
     public Response metadata(RetrieveRequest request, AcceptHeader accept, Caller caller, String serviceUrl) {
-        if (!accept.accepts(DicomMediaTypes.DICOM_JSON)) {
-            throw new NotAcceptableException("metadata is available as application/dicom+json");
-        }
+        DicomModelRepresentation representation = DicomModelRepresentation.choose(accept, "metadata");
         requireStudy(request, caller);
         List<String> metadata = instances.metadataInStudy(request.studyUid(), request.seriesUid(),
                 request.instanceUid());
@@ -120,6 +145,19 @@ public class WadoService {
         }
         String from = "\"" + "{+SERVICE}" + "/";
         String to = "\"" + serviceUrl + "/";
+        if (representation == DicomModelRepresentation.XML) {
+            String boundary = MultipartWriter.newBoundary();
+            StreamingOutput body = out -> {
+                MultipartWriter multipart = new MultipartWriter(out, boundary);
+                for (String members : metadata) {
+                    multipart.startPart(DicomMediaTypes.DICOM_XML, null);
+                    DicomXmlWriter.writeMembers(multipart.body(), members.replace(from, to));
+                    multipart.endPart();
+                }
+                multipart.finish();
+            };
+            return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM_XML, boundary)).build();
+        }
         StreamingOutput body = out -> {
             out.write('[');
             for (int i = 0; i < metadata.size(); i++) {
@@ -150,7 +188,7 @@ public class WadoService {
             return frames(instance, all, accept);
         }
         RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept,
-                TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
+                new Transcoder.Stored(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN, 8, 1));
         byte[] value = attributeValue(instance, tag);
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
@@ -184,8 +222,11 @@ public class WadoService {
                 throw new ResourceNotFoundException();
             }
         }
-        RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept, instance.transferSyntaxUid);
+        RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept, stored(instance));
         Path file = blobs.path(instance.blobKey);
+        if (choice.decode()) {
+            return decodedFrames(instance, file, numbers, frameCount);
+        }
         List<List<ByteRange>> ranges = new ArrayList<>();
         try {
             PixelDataLocation pixels = Part10Scanner.scan(file).pixelData();
@@ -214,6 +255,37 @@ public class WadoService {
             multipart.finish();
         };
         return Response.ok(body, MultipartWriter.contentType(choice.partType(), boundary)).build();
+    }
+
+    /**
+     * Encapsulated frames asked for as uncompressed {@code application/octet-stream} (PS3.18
+     * §8.7.3.5.2 default Explicit VR Little Endian): the instance is decoded before the response
+     * starts (406 if the bit stream cannot be decoded) and the frames cut from the native pixels.
+     */
+    private Response decodedFrames(Instance instance, Path file, List<Integer> numbers, int frameCount) {
+        byte[] pixels;
+        try {
+            pixels = Transcoder.decodedPixelData(file);
+        } catch (Transcoder.TranscodeException e) {
+            LOG.debugf(e, "decoding frames failed");
+            throw new NotAcceptableException("the frames of this instance cannot be decoded");
+        }
+        int frameSize = pixels.length / frameCount;
+        if (frameSize == 0 || pixels.length % frameCount != 0) {
+            throw new NotAcceptableException("the frames of this instance cannot be decoded");
+        }
+        String partType = DicomMediaTypes.OCTET_STREAM + "; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
+        String boundary = MultipartWriter.newBoundary();
+        StreamingOutput body = out -> {
+            MultipartWriter multipart = new MultipartWriter(out, boundary);
+            for (int n : numbers) {
+                multipart.startPart(partType, null);
+                out.write(pixels, (n - 1) * frameSize, frameSize);
+                multipart.endPart();
+            }
+            multipart.finish();
+        };
+        return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.OCTET_STREAM, boundary)).build();
     }
 
     /** "1,3,5" → [1, 3, 5]; 1-based, as PS3.18 §10.4.1.1.4 lists them. */
@@ -287,6 +359,21 @@ public class WadoService {
         return chosen.equals(RetrieveNegotiation.AS_STORED) ? instance.transferSyntaxUid : chosen;
     }
 
+    private static Transcoder.Stored stored(Instance instance) {
+        return new Transcoder.Stored(instance.transferSyntaxUid, nz(instance.bitsAllocated),
+                instance.samplesPerPixel == null ? 1 : instance.samplesPerPixel);
+    }
+
+    private byte[] transcodeOr406(Instance instance, String transferSyntax) {
+        try {
+            return Transcoder.transcode(blobs.path(instance.blobKey), transferSyntax);
+        } catch (Transcoder.TranscodeException e) {
+            LOG.debugf(e, "transcoding failed");
+            throw new NotAcceptableException("this instance cannot be transcoded to " + transferSyntax);
+        }
+    }
+
+    /** The stored bytes, or a transcoding the negotiation admitted. */
     private void writeInstance(Instance instance, String transferSyntax, OutputStream out) throws IOException {
         if (transferSyntax.equals(instance.transferSyntaxUid)) {
             try (FileChannel channel = blobs.open(instance.blobKey)) {
@@ -294,20 +381,11 @@ public class WadoService {
             }
             return;
         }
-        // Native → Explicit VR Little Endian (the negotiation admitted nothing else).
         try {
-            AttributeList list = new AttributeList();
-            list.read(blobs.path(instance.blobKey).toString());
-            list.removeGroupLengthAttributes();
-            list.removeMetaInformationHeaderAttributes();
-            FileMetaInformation.addFileMetaInformation(list, transferSyntax, "DICOMGATE");
-            list.write(new FilterOutputStream(out) {
-                @Override
-                public void close() throws IOException {
-                    flush(); // the response stream stays open for the next part
-                }
-            }, transferSyntax, true, true);
-        } catch (DicomException e) {
+            out.write(Transcoder.transcode(blobs.path(instance.blobKey), transferSyntax));
+        } catch (Transcoder.TranscodeException e) {
+            // Headers are sent: the client sees a truncated multipart body, never a wrong instance.
+            LOG.errorf("transcoding %s to %s failed mid-response", instance.transferSyntaxUid, transferSyntax);
             throw new IOException("transcoding failed", e);
         }
     }

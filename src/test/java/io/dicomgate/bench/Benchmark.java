@@ -59,6 +59,8 @@ public final class Benchmark {
     private LocalStack stack;
     private DicomWebClient ingest;
     private DicomWebClient admin;
+    private String issuer;
+    private String dicomweb;
 
     private Benchmark(Map<String, String> opts) {
         this.opts = opts;
@@ -76,6 +78,12 @@ public final class Benchmark {
                           --size PX          rows/columns of the 16-bit images (256)
                           --seed N           random seed (42)
                           --index-scale N    QIDO latencies over N synthetic instance rows (e.g. 1000000)
+                          --patients N       patients for --index-scale (studies / 10)
+                          --consents N       consent rows for --index-scale (5000); with > 0 the searches run as
+                                             admin, dr.house (10% of patients) and dr.cuddy (1%)
+                          --runs N           runs of each search per caller with --consents (30)
+                          --explain BOOL     also print EXPLAIN (ANALYZE, BUFFERS) of each search per caller
+                          --hold SECONDS     keep the stack it started running this long after the run (0)
                           --big-stow GIB     one STOW of GIB GiB in 128 MiB instances against -Xmx256m (1)
                           --url URL          an already running dicomgate (e.g. http://localhost:8080)
                           --keycloak ISSUER  its realm URL (http://localhost:8180/realms/dicomgate)
@@ -101,8 +109,6 @@ public final class Benchmark {
 
     private void run() throws Exception {
         String mode = opts.containsKey("index-scale") ? "index-scale" : opts.containsKey("big-stow") ? "big-stow" : "dataset";
-        String dicomweb;
-        String issuer;
         if (opts.containsKey("url")) {
             dicomweb = opts.get("url") + "/dicomweb";
             issuer = opts.getOrDefault("keycloak", "http://localhost:8180/realms/dicomgate");
@@ -134,6 +140,12 @@ public final class Benchmark {
         }
         memory();
         printTable();
+        int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
+        if (hold > 0 && stack != null) {
+            System.out.printf("%nholding the stack for %d s: psql '%s' (user/password postgres)%n", hold,
+                    stack.jdbcUrl());
+            Thread.sleep(hold * 1000L);
+        }
     }
 
     // ---- data set ---------------------------------------------------------------------------------
@@ -368,12 +380,92 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The same searches as admin and as two clinicians whose reach is a consent rule, runs interleaved
+     * (admin, dr.house, dr.cuddy, admin, ...) so load from elsewhere hits all three alike. With
+     * {@code --explain true}, also the plan and SQL time of each search as each caller.
+     */
+    private void qidoAsCallers(Map<String, Query> queries) throws Exception {
+        int runs = Integer.parseInt(opts.getOrDefault("runs", "30"));
+        List<String> users = List.of("admin", "dr.house", "dr.cuddy");
+        List<DicomWebClient> clients = List.of(admin, new DicomWebClient(dicomweb,
+                DicomWebClient.Tokens.password(issuer, "dr.house", "demo")), new DicomWebClient(dicomweb,
+                DicomWebClient.Tokens.password(issuer, "dr.cuddy", "demo")));
+        String load0 = Files.readString(Path.of("/proc/loadavg")).trim();
+        List<String[]> lines = new ArrayList<>();
+        for (Map.Entry<String, Query> e : queries.entrySet()) {
+            Query q = e.getValue();
+            int[] results = new int[users.size()];
+            List<List<Long>> lat = new ArrayList<>();
+            for (int u = 0; u < users.size(); u++) {
+                lat.add(new ArrayList<>());
+                for (int w = 0; w < 3; w++) {
+                    results[u] = clients.get(u).search(q.path(), q.params()).size();
+                }
+            }
+            for (int r = 0; r < runs; r++) {
+                for (int u = 0; u < users.size(); u++) {
+                    DicomWebClient client = clients.get(u);
+                    int k = u;
+                    lat.get(u).addAll(timed(1, () -> results[k] = client.search(q.path(), q.params()).size()));
+                }
+            }
+            double admin50 = median(lat.get(0));
+            double admin95 = at(lat.get(0).stream().sorted().toList(), 0.95);
+            String[] line = new String[1 + users.size() * 2];
+            line[0] = e.getKey();
+            for (int u = 0; u < users.size(); u++) {
+                List<Long> sorted = lat.get(u).stream().sorted().toList();
+                double p50 = at(sorted, 0.5);
+                double p95 = at(sorted, 0.95);
+                line[1 + 2 * u] = String.format(Locale.ROOT, "%.1f / %.1f ms (%d)", p50 / 1e6, p95 / 1e6, results[u]);
+                line[2 + 2 * u] = u == 0 ? "" : String.format(Locale.ROOT, "x%.1f / x%.1f", p50 / admin50, p95 / admin95);
+            }
+            lines.add(line);
+            System.out.printf("  %-36s %s%n", "QIDO " + e.getKey(), String.join(" | ", Arrays.asList(line).subList(1,
+                    line.length)));
+        }
+        String load1 = Files.readString(Path.of("/proc/loadavg")).trim();
+        System.out.printf("%nQIDO as admin and as clinicians, %d interleaved runs each, p50 / p95 (results);"
+                + " ratio = clinician / admin. loadavg before: %s, after: %s%n%n", runs, load0, load1);
+        System.out.println("| query | admin | dr.house | house/admin | dr.cuddy | cuddy/admin |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String[] l : lines) {
+            System.out.println("| " + l[0] + " | " + l[1] + " | " + l[3] + " | " + l[4] + " | " + l[5] + " | " + l[6]
+                    + " |");
+        }
+        if (Boolean.parseBoolean(opts.getOrDefault("explain", "false"))) {
+            List<String> summary = new ArrayList<>();
+            try (Connection c = jdbc()) {
+                for (Map.Entry<String, Query> e : queries.entrySet()) {
+                    StringBuilder times = new StringBuilder("| " + e.getKey());
+                    for (String user : users) {
+                        var caller = user.equals("admin")
+                                ? io.dicomgate.qido.QidoExplain.user(user, io.dicomgate.access.Roles.IMAGING_ADMIN)
+                                : io.dicomgate.qido.QidoExplain.clinician(user);
+                        String plan = io.dicomgate.qido.QidoExplain.explain(c, caller, e.getValue().path(),
+                                e.getValue().params());
+                        System.out.printf("%n---- EXPLAIN %s as %s%n%s", e.getKey(), user, plan);
+                        times.append(" | ").append(plan.lines().filter(l -> l.startsWith("Execution Time"))
+                                .map(l -> l.replace("Execution Time: ", "")).findFirst().orElse("?"));
+                    }
+                    summary.add(times.append(" |").toString());
+                }
+            }
+            System.out.println("\nSQL execution time, EXPLAIN ANALYZE (one run, after the timed runs)\n");
+            System.out.println("| query | admin | dr.house | dr.cuddy |");
+            System.out.println("|---|---|---|---|");
+            summary.forEach(System.out::println);
+        }
+    }
+
     // ---- index scale -----------------------------------------------------------------------------
 
     private void indexScale(int instances) throws Exception {
         int series = Math.max(1, instances / 10);
         int studies = Math.max(1, series / 2);
-        int patients = Math.max(1, studies / 10);
+        int patients = Math.min(studies, Integer.parseInt(opts.getOrDefault("patients",
+                Integer.toString(Math.max(1, studies / 10)))));
         String surnames = "ARRAY['" + String.join("','", SURNAMES) + "']";
         String given = "ARRAY['" + String.join("','", GIVEN) + "']";
         String mods = "ARRAY['" + String.join("','", MODALITIES) + "']";
@@ -437,17 +529,26 @@ public final class Benchmark {
             """.formatted(root, series * 10),
             "ANALYZE"};
         String[] labels = {"seed", "patients", "studies", "series", "instances", "ANALYZE"};
-        try (Connection c = opts.containsKey("jdbc-url")
-                ? java.sql.DriverManager.getConnection(opts.get("jdbc-url"), "postgres", "postgres")
-                : stack.connection(); Statement s = c.createStatement()) {
+        int consents = Integer.parseInt(opts.getOrDefault("consents", "5000"));
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
             long total = System.nanoTime();
-            for (int i = 0; i < sql.length; i++) {
+            for (int i = 0; i < sql.length - 1; i++) {
                 long t = System.nanoTime();
                 s.execute(sql[i]);
                 if (i > 0) {
                     System.out.printf("  %-10s %.1f s%n", labels[i], (System.nanoTime() - t) / 1e9);
                 }
             }
+            if (consents > 0) {
+                long t = System.nanoTime();
+                for (String stmt : consentSql(patients, consents)) {
+                    s.execute(stmt);
+                }
+                System.out.printf("  %-10s %.1f s%n", "consents", (System.nanoTime() - t) / 1e9);
+            }
+            long t = System.nanoTime();
+            s.execute("ANALYZE");
+            System.out.printf("  %-10s %.1f s%n", "ANALYZE", (System.nanoTime() - t) / 1e9);
             var rs = s.executeQuery("SELECT (SELECT count(*) FROM patient), (SELECT count(*) FROM study),"
                     + " (SELECT count(*) FROM series), (SELECT count(*) FROM instance),"
                     + " pg_size_pretty(pg_database_size(current_database()))");
@@ -455,17 +556,140 @@ public final class Benchmark {
             row("index rows (bulk insert " + String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - total) / 1e9)
                     + ")", "%d patients, %d studies, %d series, %d instances; database %s", rs.getLong(1),
                     rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5));
+            if (consents > 0) {
+                rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE grantee = 'dr.house'),"
+                        + " count(*) FILTER (WHERE grantee = 'dr.cuddy'), count(*) FILTER (WHERE status = 'revoked'),"
+                        + " count(*) FILTER (WHERE period_end < now()), count(*) FILTER (WHERE decision = 'deny'),"
+                        + " count(*) FILTER (WHERE NOT all_studies), (SELECT count(*) FROM consent_study),"
+                        + " (SELECT count(*) FROM break_glass) FROM consent");
+                rs.next();
+                row("consent rows", "%d (dr.house %d, dr.cuddy %d; %d revoked, %d expired, %d deny, %d listing"
+                        + " %d studies); %d break-glass grants", rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
+            }
         }
-        int midStudy = studies / 2;
-        int midSeries = midStudy * 2;
-        qido(Map.of(
-                "all studies limit=100", new Query("/studies", Map.of("limit", "100")),
-                "PatientName=SMITH*", new Query("/studies", Map.of("PatientName", "SMITH*")),
-                "StudyDate=20180101-20191231", new Query("/studies", Map.of("StudyDate", "20180101-20191231")),
-                "ModalitiesInStudy=CT", new Query("/studies", Map.of("ModalitiesInStudy", "CT")),
-                "series of a study", new Query("/studies/" + root + ".1." + midStudy + "/series", Map.of()),
-                "instances of a series", new Query("/studies/" + root + ".1." + midStudy + "/series/" + root + ".2."
-                        + midSeries + "/instances", Map.of())));
+        if (consents == 0) {
+            int midStudy = studies / 2;
+            int midSeries = midStudy * 2;
+            qido(Map.of(
+                    "all studies limit=100", new Query("/studies", Map.of("limit", "100")),
+                    "PatientName=SMITH*", new Query("/studies", Map.of("PatientName", "SMITH*")),
+                    "StudyDate=20180101-20191231", new Query("/studies", Map.of("StudyDate", "20180101-20191231")),
+                    "ModalitiesInStudy=CT", new Query("/studies", Map.of("ModalitiesInStudy", "CT")),
+                    "series of a study", new Query("/studies/" + root + ".1." + midStudy + "/series", Map.of()),
+                    "instances of a series", new Query("/studies/" + root + ".1." + midStudy + "/series/" + root + ".2."
+                            + midSeries + "/instances", Map.of())));
+            return;
+        }
+        // One patient every caller may read in full, so the study/series/instance queries compare like with like.
+        String patientId;
+        String studyUid;
+        String seriesUid;
+        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+            var rs = s.executeQuery("""
+                    SELECT p.patient_id, st.study_uid, se.series_uid FROM patient p
+                    JOIN study st ON st.patient_fk = p.pk JOIN series se ON se.study_fk = st.pk
+                    WHERE (SELECT count(DISTINCT c.grantee) FROM consent c WHERE c.patient_id = p.patient_id
+                           AND c.issuer = p.issuer AND c.grantee IN ('dr.house', 'dr.cuddy') AND c.decision = 'permit'
+                           AND c.all_studies AND c.status = 'active' AND c.period_end IS NULL) = 2
+                      AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.patient_id
+                           AND c.decision = 'deny' AND c.grantee IN ('dr.house', 'dr.cuddy'))
+                    ORDER BY p.pk, st.pk, se.pk LIMIT 1""");
+            check(rs.next(), "no patient that both dr.house and dr.cuddy may read");
+            patientId = rs.getString(1);
+            studyUid = rs.getString(2);
+            seriesUid = rs.getString(3);
+        }
+        Map<String, Query> queries = new LinkedHashMap<>();
+        queries.put("all studies limit=100", new Query("/studies", Map.of("limit", "100")));
+        queries.put("PatientName=SMITH*", new Query("/studies", Map.of("PatientName", "SMITH*")));
+        queries.put("StudyDate=20180101-20191231", new Query("/studies", Map.of("StudyDate", "20180101-20191231")));
+        queries.put("ModalitiesInStudy=CT", new Query("/studies", Map.of("ModalitiesInStudy", "CT")));
+        queries.put("PatientID=" + patientId, new Query("/studies", Map.of("PatientID", patientId)));
+        queries.put("series of a study", new Query("/studies/" + studyUid + "/series", Map.of()));
+        queries.put("instances of a series", new Query("/studies/" + studyUid + "/series/" + seriesUid + "/instances",
+                Map.of()));
+        qidoAsCallers(queries);
+    }
+
+    /**
+     * Consents in the shape a hospital accumulates them: dr.house is permitted about 10% of the
+     * patients, dr.cuddy about 1% (a subset of dr.house's, so some patients are readable by both); a
+     * quarter (dr.cuddy: half) of those permits list studies instead of all; about 1 in 7 is revoked,
+     * 1 in 9 expired, some patients deny; revoked history rows; the rest of the {@code consents} rows
+     * go to 40 other clinicians and an integration client. Patients are picked by a hash of their
+     * number, not by {@code g % n}, which would line up with the names (also {@code g % 10}).
+     */
+    private static List<String> consentSql(int patients, int consents) {
+        String insert = "INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies,"
+                + " period_start, period_end, status, created_by, revoked_by, revoked_at) ";
+        String house = pick("house", 100) + " < 10";
+        String cuddy = house + " AND " + pick("cuddy", 10) + " = 0";
+        return List.of(
+                insert + permits("dr.house", house, pick("house-listed", 4) + " = 0", patients),
+                insert + permits("dr.cuddy", cuddy, pick("cuddy-listed", 2) + " = 0", patients),
+                insert + denies("dr.house", house + " AND " + pick("house-deny", 13) + " = 0", patients),
+                insert + denies("dr.cuddy", cuddy + " AND " + pick("cuddy-deny", 5) + " = 0", patients),
+                // history: an old, revoked permit for patients dr.house no longer sees
+                insert + """
+                        SELECT md5('dr.house-old-' || g)::uuid, 'IDX-' || g, '', 'user', 'dr.house', 'permit', true,
+                               now() - interval '5 years', NULL, 'revoked', 'consent.admin', 'consent.admin',
+                               now() - interval '3 years'
+                        FROM generate_series(1, %d) g WHERE %s BETWEEN 10 AND 14
+                        """.formatted(patients, pick("house", 100)),
+                // the rest: other clinicians (every 9th revoked) and every 10th for an integration client
+                insert + """
+                        SELECT md5('other-' || n)::uuid, 'IDX-' || (1 + (n::bigint * 7919) %% %1$d), '',
+                               CASE WHEN n %% 10 = 0 THEN 'client' ELSE 'user' END,
+                               CASE WHEN n %% 10 = 0 THEN 'ehr-integration' ELSE 'dr.staff-' || (n %% 40) END,
+                               'permit', true, now() - interval '1 year', NULL,
+                               CASE WHEN n %% 9 = 0 THEN 'revoked' ELSE 'active' END, 'consent.admin', NULL, NULL
+                        FROM generate_series(1, greatest(0, %2$d - (SELECT count(*) FROM consent))::int) n
+                        """.formatted(patients, consents),
+                """
+                        INSERT INTO consent_study (consent_fk, study_uid)
+                        SELECT c.pk, st.study_uid FROM consent c
+                        JOIN patient p ON p.patient_id = c.patient_id AND p.issuer = c.issuer
+                        JOIN study st ON st.patient_fk = p.pk
+                        WHERE NOT c.all_studies AND st.pk % 2 = 0
+                        """,
+                // break-the-glass: a few open grants for dr.house, many expired ones
+                """
+                        INSERT INTO break_glass (id, subject, username, client_id, patient_id, issuer, reason,
+                                                 created_at, expires_at)
+                        SELECT md5('bg-' || g)::uuid, 'dr.house', 'dr.house', 'dicomgate-viewer', 'IDX-' || g, '',
+                               'benchmark', now() - interval '1 hour' * g,
+                               now() - interval '1 hour' * g + interval '4 hours'
+                        FROM generate_series(1, least(%d, 200)) g
+                        """.formatted(patients));
+    }
+
+    /** A repeatable pseudo-random bucket of patient number g in [0, mod). */
+    private static String pick(String salt, int mod) {
+        return "abs(hashtext('" + salt + "-' || g)) % " + mod;
+    }
+
+    private static String permits(String grantee, String who, String listed, int patients) {
+        String revoked = pick(grantee + "-revoked", 7) + " = 0";
+        return "SELECT md5('" + grantee + "-permit-' || g)::uuid, 'IDX-' || g, '', 'user', '" + grantee + "', 'permit',"
+                + " NOT (" + listed + "), now() - interval '2 years',"
+                + " CASE WHEN " + pick(grantee + "-expired", 9) + " = 0 THEN now() - interval '1 day' END,"
+                + " CASE WHEN " + revoked + " THEN 'revoked' ELSE 'active' END, 'consent.admin',"
+                + " CASE WHEN " + revoked + " THEN 'consent.admin' END,"
+                + " CASE WHEN " + revoked + " THEN now() - interval '1 month' END"
+                + " FROM generate_series(1, " + patients + ") g WHERE " + who;
+    }
+
+    private static String denies(String grantee, String who, int patients) {
+        return "SELECT md5('" + grantee + "-deny-' || g)::uuid, 'IDX-' || g, '', 'user', '" + grantee + "', 'deny', true,"
+                + " now() - interval '1 year', NULL, 'active', 'consent.admin', NULL, NULL"
+                + " FROM generate_series(1, " + patients + ") g WHERE " + who;
+    }
+
+    private Connection jdbc() throws java.sql.SQLException {
+        return opts.containsKey("jdbc-url")
+                ? java.sql.DriverManager.getConnection(opts.get("jdbc-url"), "postgres", "postgres")
+                : stack.connection();
     }
 
     // ---- big STOW against a small heap ----------------------------------------------------------

@@ -46,6 +46,33 @@ class QidoQueryTest {
         assertTrue(!sql.sql.contains("'" + value), "values are bound, never inlined");
     }
 
+    @ParameterizedTest(name = "fuzzy {0}={1} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "PatientName|jurgen^muller|p.patient_name_fuzzy @> ARRAY[?]::text[] AND p.patient_name_fuzzy @> ARRAY[?]::text[]|JURGEN,MULLER",
+            "PatientName|Doe John|p.patient_name_fuzzy @> ARRAY[?]::text[] AND p.patient_name_fuzzy @> ARRAY[?]::text[]|DOE,JOHN",
+            "PatientName|Mül*|unnest(p.patient_name_fuzzy) AS w WHERE w LIKE ?|MUL%",
+            "PatientName|^|LIMIT|",
+            "ReferringPhysicianName|wilson|st.referring_physician_name_fuzzy @> ARRAY[?]::text[]|WILSON",
+            "PatientID|müller|p.patient_id = ?|müller",
+    })
+    void fuzzyPersonNameMatchingComparesFoldedWords(String key, String value, String sqlFragment, String params) {
+        QidoSql sql = QidoSql.build(parse(QueryLevel.STUDY, key, value, "fuzzymatching", "true"), SqlFilter.ALL, 11);
+        assertTrue(sql.sql.contains(sqlFragment), sql.sql);
+        List<Object> expected = new java.util.ArrayList<>(
+                params == null ? List.of() : List.of(params.split(",")));
+        expected.addAll(List.of(11, 0));
+        assertEquals(expected, sql.params);
+        assertTrue(!sql.sql.contains("patient_name_norm") && !sql.sql.contains("referring_physician_name_norm"),
+                "fuzzy matching never falls back to the literal column: " + sql.sql);
+    }
+
+    @Test
+    void withoutFuzzymatchingPersonNamesMatchLiterally() {
+        QidoSql sql = QidoSql.build(parse(QueryLevel.STUDY, "PatientName", "jurgen^muller"), SqlFilter.ALL, 11);
+        assertTrue(sql.sql.contains("p.patient_name_norm = ?") && !sql.sql.contains("fuzzy"), sql.sql);
+        assertEquals(List.of("JURGEN^MULLER", 11, 0), sql.params);
+    }
+
     @Test
     void accessRuleComesBeforeMatchingAndPaging() {
         SqlFilter onlyOne = new SqlFilter("p.patient_id = ?", List.of("P1"));

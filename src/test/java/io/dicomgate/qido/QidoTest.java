@@ -177,6 +177,55 @@ class QidoTest {
                 .body("[0].'0008103E'.Value[0]", equalTo("Test series"));
     }
 
+    @ParameterizedTest(name = "{0} includefield=all has {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+            // level attributes of PS3.3 modules that were instance-level before
+            "/studies|00102000|true",
+            "/studies|00201070|true",
+            "/studies|00181020|false",
+            "/studies|00204000|false",
+            "/series|00181020|true",
+            "/series|00102000|true",
+            "/series|00204000|false",
+            "/instances|00204000|true",
+            "/instances|00181020|true",
+            "/instances|00201070|true",
+    })
+    void includefieldAllReturnsEveryStoredAttributeOfTheLevelAndAbove(String resource, String tag, boolean present) {
+        String pid = newPatient();
+        var a = DicomFixtures.instance().patient(pid, "All^Fields")
+                .text(com.pixelmed.dicom.TagFromName.MedicalAlerts, "Latex")
+                .text(com.pixelmed.dicom.TagFromName.OtherStudyNumbers, "OSN-1")
+                .text(com.pixelmed.dicom.TagFromName.SoftwareVersions, "v9")
+                .text(com.pixelmed.dicom.TagFromName.ImageComments, "comment");
+        Api.store(a.bytes()).then().statusCode(200);
+        var body = admin().queryParam("PatientID", pid).queryParam("includefield", "all")
+                .get("/dicomweb" + resource).then().statusCode(200).body("$", hasSize(1));
+        body.body("[0]", present ? hasKey(tag) : not(hasKey(tag)));
+        // Without includefield they are not returned (none is a Table 10.6.3-3/-4/-5 attribute).
+        admin().queryParam("PatientID", pid).get("/dicomweb" + resource).then().statusCode(200)
+                .body("[0]", not(hasKey(tag)));
+    }
+
+    @Test
+    void requestAttributesSequenceIsReturnedAtSeriesLevel() {
+        String pid = newPatient();
+        var a = DicomFixtures.instance().patient(pid, "Req^Attrs").accession("ACC-RA").requestAttributes("RP-7", "SPS-9");
+        var b = DicomFixtures.instance().inStudyOf(a).seriesNumber(2);
+        Api.store(a.bytes(), b.bytes()).then().statusCode(200);
+        String series = "/dicomweb/studies/" + a.studyUid() + "/series";
+        admin().queryParam("SeriesInstanceUID", a.seriesUid()).get(series).then().statusCode(200)
+                .body("[0].'00400275'.vr", equalTo("SQ"))
+                .body("[0].'00400275'.Value[0].'00401001'.Value[0]", equalTo("RP-7"))
+                .body("[0].'00400275'.Value[0].'00400009'.Value[0]", equalTo("SPS-9"))
+                .body("[0].'00400275'.Value[0].'00080050'.Value[0]", equalTo("ACC-RA"));
+        // A series stored without it does not get one made up.
+        admin().queryParam("SeriesInstanceUID", b.seriesUid()).get(series).then().statusCode(200)
+                .body("[0]", not(hasKey("00400275")));
+        admin().queryParam("PatientID", pid).queryParam("SeriesInstanceUID", a.seriesUid()).get("/dicomweb/series")
+                .then().statusCode(200).body("[0].'00400275'.Value[0].'00401001'.Value[0]", equalTo("RP-7"));
+    }
+
     @Test
     void limitAndOffsetPageThroughResults() {
         String pid = newPatient();
@@ -192,13 +241,60 @@ class QidoTest {
         admin().queryParam("PatientID", pid).queryParam("offset", 5).get("/dicomweb/studies").then().statusCode(204);
     }
 
+    @ParameterizedTest(name = "fuzzymatching {0}={1} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "PatientName|jurgen^muller|MULLER",
+            "PatientName|Muller Jurgen|MULLER",
+            "PatientName|JÜRGEN|MULLER",
+            "PatientName|Doe John|DOE",
+            "PatientName|john|DOE",
+            "PatientName|j*^doe|DOE",
+            "PatientName|Mül*|MULLER",
+            "PatientName|müller^hans|",
+            "PatientName|Jürgen Doe|",
+            "ReferringPhysicianName|gregory house|DOE,MULLER",
+            "ReferringPhysicianName|Dvořák|MULLER",
+            "ReferringPhysicianName|dvorak antonin|MULLER",
+    })
+    void fuzzymatchingIgnoresCaseAccentsAndWordOrder(String key, String value, String expected) {
+        String issuer = newPatient();
+        var muller = DicomFixtures.instance().patient("MULLER", "Müller^Jürgen^Karl").issuer(issuer)
+                .characterSet("ISO_IR 192").referringPhysician("Dvořák^Antonín");
+        var doe = DicomFixtures.instance().patient("DOE", "Doe^John").issuer(issuer)
+                .referringPhysician("House^Gregory");
+        Api.store(muller.bytes(), doe.bytes()).then().statusCode(200);
+        var muller2 = DicomFixtures.instance().patient("MULLER", "Müller^Jürgen^Karl").issuer(issuer)
+                .characterSet("ISO_IR 192").referringPhysician("House^Gregory");
+        Api.store(muller2.bytes()).then().statusCode(200);
+        var response = admin().queryParam("IssuerOfPatientID", issuer).queryParam(key, value)
+                .queryParam("fuzzymatching", "true").get("/dicomweb/studies");
+        if (expected == null) {
+            response.then().statusCode(204).header("Warning", nullValue());
+            return;
+        }
+        response.then().statusCode(200).header("Warning", nullValue())
+                .body("collect { it.'00100020'.Value[0] }.unique().sort()", equalTo(java.util.List.of(expected.split(","))));
+    }
+
     @Test
-    void fuzzymatchingAndUnsupportedKeysAnswerWithWarnings() {
+    void withoutFuzzymatchingNamesMatchLiterally() {
+        String issuer = newPatient();
+        Api.store(DicomFixtures.instance().patient("MULLER", "Müller^Jürgen^Karl").issuer(issuer).characterSet("ISO_IR 192")
+                .bytes()).then().statusCode(200);
+        admin().queryParam("IssuerOfPatientID", issuer).queryParam("PatientName", "jurgen^muller")
+                .get("/dicomweb/studies").then().statusCode(204);
+        admin().queryParam("IssuerOfPatientID", issuer).queryParam("PatientName", "jurgen^muller")
+                .queryParam("fuzzymatching", "false").get("/dicomweb/studies").then().statusCode(204);
+        admin().queryParam("IssuerOfPatientID", issuer).queryParam("PatientName", "müller^jürgen^karl")
+                .get("/dicomweb/studies").then().statusCode(200).body("$", hasSize(1));
+    }
+
+    @Test
+    void unsupportedKeysAnswerWithAWarning() {
         String pid = newPatient();
         Api.store(DicomFixtures.instance().patient(pid, "Fuzzy^One").bytes()).then().statusCode(200);
         admin().queryParam("PatientID", pid).queryParam("fuzzymatching", "true").get("/dicomweb/studies").then()
-                .statusCode(200).header("Warning", containsString("299"))
-                .header("Warning", containsString("fuzzymatching parameter is not supported"));
+                .statusCode(200).header("Warning", nullValue());
         admin().queryParam("PatientID", pid).queryParam("Manufacturer", "ACME").get("/dicomweb/studies").then()
                 .statusCode(200).header("Warning", containsString("Manufacturer"));
     }

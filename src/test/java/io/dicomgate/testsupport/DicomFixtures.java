@@ -78,6 +78,7 @@ public final class DicomFixtures {
         int columns = 8;
         int frames = 1;
         String transferSyntax = EXPLICIT_LE;
+        final java.util.List<Attribute> extra = new java.util.ArrayList<>();
 
         /** Same patient and study as {@code other}, new series. */
         public Builder inStudyOf(Builder other) {
@@ -114,6 +115,39 @@ public final class DicomFixtures {
         public Builder size(int rows, int columns) { this.rows = rows; this.columns = columns; return this; }
         public Builder frames(int value) { this.frames = value; return this; }
         public Builder transferSyntax(String uid) { this.transferSyntax = uid; return this; }
+
+        /** Adds (or replaces) one attribute in the data set, after all the others are set. */
+        public Builder attribute(Attribute attribute) { this.extra.add(attribute); return this; }
+
+        /**
+         * Request Attributes Sequence (0040,0275) with one item: Requested Procedure ID, Scheduled
+         * Procedure Step ID and Accession Number (PS3.3 C.7.3.1, Table 10.6.3-4 of PS3.18).
+         */
+        public Builder requestAttributes(String requestedProcedureId, String scheduledStepId) {
+            try {
+                AttributeList item = new AttributeList();
+                put(item, new ShortStringAttribute(TagFromName.RequestedProcedureID), requestedProcedureId);
+                put(item, new ShortStringAttribute(new AttributeTag(0x0040, 0x0009)), scheduledStepId);
+                put(item, new ShortStringAttribute(TagFromName.AccessionNumber), accession);
+                com.pixelmed.dicom.SequenceAttribute sequence =
+                        new com.pixelmed.dicom.SequenceAttribute(TagFromName.RequestAttributesSequence);
+                sequence.addItem(item);
+                return attribute(sequence);
+            } catch (DicomException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** A short string (SH/LO/CS-like text) attribute by PixelMed tag, e.g. OtherStudyNumbers. */
+        public Builder text(AttributeTag tag, String value) {
+            try {
+                Attribute a = new LongStringAttribute(tag);
+                a.addValue(value);
+                return attribute(a);
+            } catch (DicomException e) {
+                throw new IllegalStateException(e);
+            }
+        }
 
         public String studyUid() { return studyUid; }
         public String seriesUid() { return seriesUid; }
@@ -174,6 +208,7 @@ public final class DicomFixtures {
                     pixels.setValues(nativePixels());
                     list.put(pixels);
                 }
+                extra.forEach(list::put);
                 return list;
             } catch (DicomException | IOException e) {
                 throw new IllegalStateException(e);

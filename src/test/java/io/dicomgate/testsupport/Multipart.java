@@ -13,6 +13,7 @@ public final class Multipart {
 
     private final List<byte[]> parts = new ArrayList<>();
     private final List<String> types = new ArrayList<>();
+    private final List<String> locations = new ArrayList<>();
 
     public static Multipart of(byte[]... dicomParts) {
         Multipart m = new Multipart();
@@ -24,7 +25,13 @@ public final class Multipart {
 
     /** Adds a part; a null type writes the part without a Content-Type header. */
     public Multipart part(String contentType, byte[] body) {
+        return part(contentType, null, body);
+    }
+
+    /** Adds a part with a Content-Location header (bulk data of a metadata + bulk data request). */
+    public Multipart part(String contentType, String contentLocation, byte[] body) {
         types.add(contentType);
+        locations.add(contentLocation);
         parts.add(body);
         return this;
     }
@@ -40,6 +47,9 @@ public final class Multipart {
             write(out, "--" + boundary + "\r\n");
             if (types.get(i) != null) {
                 write(out, "Content-Type: " + types.get(i) + "\r\n");
+            }
+            if (locations.get(i) != null) {
+                write(out, "Content-Location: " + locations.get(i) + "\r\n");
             }
             write(out, "\r\n");
             out.writeBytes(parts.get(i));
