@@ -89,6 +89,13 @@ public final class DicomWebClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST of a ready-made body (e.g. a STOW-RS metadata + bulk data request) with its Content-Type. */
+    public HttpResponse<String> post(String path, String contentType, byte[] body) {
+        return send(request(path).timeout(Duration.ofMinutes(5)).header("Content-Type", contentType)
+                .header("Accept", "application/dicom+json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpRequest.Builder storeRequest() {
         return request("/studies")
                 .timeout(Duration.ofMinutes(5))
