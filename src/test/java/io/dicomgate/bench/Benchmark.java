@@ -88,7 +88,11 @@ public final class Benchmark {
                           --url URL          an already running dicomgate (e.g. http://localhost:8080)
                           --keycloak ISSUER  its realm URL (http://localhost:8180/realms/dicomgate)
                           --jdbc-url URL     its database, for --index-scale with --url (user/password postgres)
-                          --app-heap SIZE    -Xmx of the dicomgate it starts (JVM default)""");
+                          --app-heap SIZE    -Xmx of the dicomgate it starts (JVM default)
+                          --representations BOOL  in data-set mode, also time each representation: compressed
+                                             as stored vs decoded, native -> RLE/JPEG, frames, metadata/QIDO
+                                             JSON vs XML, STOW JSON+bulk vs binary, rendered (true)
+                          --repr-runs N      runs of each representation, interleaved (30)""");
                 return;
             }
             if (!a.startsWith("--") || i + 1 >= args.length) {
@@ -97,14 +101,26 @@ public final class Benchmark {
             opts.put(a.substring(2), args[++i]);
         }
         Benchmark bench = new Benchmark(opts);
+        // Ctrl-C or kill: stop dicomgate, Keycloak and PostgreSQL too (close() is idempotent).
+        Thread stopStack = new Thread(bench::stopStack, "bench-stop-stack");
+        Runtime.getRuntime().addShutdownHook(stopStack);
+        int status = 0;
         try {
             bench.run();
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
         } finally {
-            if (bench.stack != null) {
-                bench.stack.close();
-            }
+            bench.stopStack();
         }
-        System.exit(0);
+        System.exit(status);
+    }
+
+    private synchronized void stopStack() {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
     }
 
     private void run() throws Exception {
@@ -131,14 +147,16 @@ public final class Benchmark {
         ingest = new DicomWebClient(dicomweb, DicomWebClient.Tokens.clientCredentials(issuer, "dicomgate-ingest",
                 "dicomgate-ingest-demo-secret"));
         admin = new DicomWebClient(dicomweb, DicomWebClient.Tokens.password(issuer, "admin", "demo"));
-        System.out.printf("%nbenchmark mode %s, seed %s, %d cores, against %s%n%n", mode,
-                opts.getOrDefault("seed", "42"), Runtime.getRuntime().availableProcessors(), dicomweb);
+        System.out.printf("%nbenchmark mode %s, seed %s, %d cores, load average %s, against %s%n%n", mode,
+                opts.getOrDefault("seed", "42"), Runtime.getRuntime().availableProcessors(),
+                Representations.loadAverage(), dicomweb);
         switch (mode) {
             case "index-scale" -> indexScale(Integer.parseInt(opts.get("index-scale")));
             case "big-stow" -> bigStow(Double.parseDouble(opts.get("big-stow")));
             default -> dataset();
         }
         memory();
+        row("load average at the end (1/5/15 min)", "%s", Representations.loadAverage());
         printTable();
         int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
         if (hold > 0 && stack != null) {
@@ -279,6 +297,11 @@ public final class Benchmark {
                 "series of a study", new Query("/studies/" + some.uid() + "/series", Map.of()),
                 "instances of a 500-instance series", new Query("/studies/" + big.uid() + "/series/"
                         + big.series().get(0).uid() + "/instances", Map.of())));
+
+        if (!"false".equals(opts.get("representations"))) {
+            new Representations(admin, ingest, rnd, this::row, Integer.parseInt(opts.getOrDefault("repr-runs", "30")))
+                    .run(metaPath);
+        }
     }
 
     private StudyData study(int seriesCount, int perSeries, int size, int frames, String sopClass) {
@@ -865,7 +888,7 @@ public final class Benchmark {
         return bytes / (1024.0 * 1024.0);
     }
 
-    private static void check(boolean ok, String message) {
+    static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalStateException(message);
         }
