@@ -164,7 +164,7 @@ final class RenderFixtures {
                 us(list, TagFromName.BitsStored, bitsStored);
                 us(list, TagFromName.HighBit, highBit);
                 us(list, TagFromName.PixelRepresentation, signed ? 1 : 0);
-                boolean color = !photometric.startsWith("MONOCHROME");
+                boolean color = photometric.equals("RGB") || photometric.startsWith("YBR");
                 us(list, TagFromName.SamplesPerPixel, color ? 3 : 1);
                 if (color) {
                     us(list, TagFromName.PlanarConfiguration, planar);
@@ -239,7 +239,7 @@ final class RenderFixtures {
             try {
                 AttributeList list = attributes();
                 list.remove(TagFromName.PixelData);
-                boolean color = !photometric.startsWith("MONOCHROME");
+                boolean color = photometric.equals("RGB") || photometric.startsWith("YBR");
                 if (color) {
                     // What a baseline JPEG of YCbCr data is declared as (PS3.5 §8.2.1).
                     put(list, new CodeStringAttribute(TagFromName.PhotometricInterpretation), "YBR_FULL_422");

@@ -99,6 +99,48 @@ class RenderPipelineTest {
     }
 
     @Test
+    void functionalGroupsGiveRescaleAndWindowPerFrame() throws Exception {
+        var list = new com.pixelmed.dicom.AttributeList();
+        put(list, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.WindowCenter), "10");
+        put(list, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.WindowWidth), "20");
+        var shared = new com.pixelmed.dicom.SequenceAttribute(com.pixelmed.dicom.TagFromName.SharedFunctionalGroupsSequence);
+        var sharedItem = new com.pixelmed.dicom.AttributeList();
+        var transform = new com.pixelmed.dicom.SequenceAttribute(com.pixelmed.dicom.TagFromName.PixelValueTransformationSequence);
+        var transformItem = new com.pixelmed.dicom.AttributeList();
+        put(transformItem, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.RescaleSlope), "2");
+        put(transformItem, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.RescaleIntercept), "-5");
+        transform.addItem(transformItem);
+        sharedItem.put(transform);
+        shared.addItem(sharedItem);
+        list.put(shared);
+        var perFrame = new com.pixelmed.dicom.SequenceAttribute(com.pixelmed.dicom.TagFromName.PerFrameFunctionalGroupsSequence);
+        perFrame.addItem(new com.pixelmed.dicom.AttributeList());
+        var second = new com.pixelmed.dicom.AttributeList();
+        var voi = new com.pixelmed.dicom.SequenceAttribute(com.pixelmed.dicom.TagFromName.FrameVOILUTSequence);
+        var voiItem = new com.pixelmed.dicom.AttributeList();
+        put(voiItem, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.WindowCenter), "300", "40");
+        put(voiItem, new com.pixelmed.dicom.DecimalStringAttribute(com.pixelmed.dicom.TagFromName.WindowWidth), "600", "80");
+        put(voiItem, new com.pixelmed.dicom.CodeStringAttribute(com.pixelmed.dicom.TagFromName.VOILUTFunction), "SIGMOID");
+        voi.addItem(voiItem);
+        second.put(voi);
+        perFrame.addItem(second);
+        list.put(perFrame);
+        ImageAttributes a = ImageAttributes.of(list);
+        assertArrayEquals(new double[] { 2, -5 }, a.rescale(1));
+        assertArrayEquals(new double[] { 2, -5 }, a.rescale(2));
+        assertEquals(new Window(10, 20, VoiFunction.LINEAR), a.window(1));
+        assertEquals(new Window(300, 600, VoiFunction.SIGMOID), a.window(2));
+    }
+
+    private static void put(com.pixelmed.dicom.AttributeList list, com.pixelmed.dicom.Attribute a, String... values)
+            throws com.pixelmed.dicom.DicomException {
+        for (String value : values) {
+            a.addValue(value);
+        }
+        list.put(a);
+    }
+
+    @Test
     void decodesRleSegments() throws IOException {
         // Two 16-bit pixels 0x0102 and 0x0302: a high-byte segment (a literal run) and a low-byte one (a replicate run).
         byte[] frame = new byte[64 + 4 + 2];

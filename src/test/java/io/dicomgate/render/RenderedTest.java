@@ -269,6 +269,61 @@ class RenderedTest {
         }
     }
 
+    @Test
+    void multiFrameJpegBaselineFramesDecodeOneByOne() {
+        var id = DicomFixtures.instance().size(16, 16).frames(3).transferSyntax(DicomFixtures.JPEG_BASELINE);
+        store(id.bytes());
+        BufferedImage second = png(instancePath(id) + "/frames/2/rendered", "window=128,256");
+        assertEquals(DicomFixtures.Builder.pixel(1, 4, 9), gray(second, 9, 4), 8);
+        BufferedImage third = decode(get(instancePath(id) + "/frames/3/thumbnail", "image/png", "image/png",
+                "window=128,256"));
+        assertEquals(DicomFixtures.Builder.pixel(2, 4, 9), gray(third, 9, 4), 8);
+    }
+
+    @Test
+    void deflatedInstancesAreNotAcceptable() {
+        var id = DicomFixtures.instance().transferSyntax(DicomFixtures.DEFLATED);
+        store(id.bytes());
+        admin().get(instancePath(id) + "/rendered").then().statusCode(406);
+        admin().get(instancePath(id) + "/frames/1/rendered").then().statusCode(406);
+        admin().get(instancePath(id) + "/thumbnail").then().statusCode(406);
+    }
+
+    @Test
+    void paletteColourGoesThroughItsLookupTables() throws Exception {
+        var id = DicomFixtures.instance();
+        var image = image(id, 4, 4).gray8(0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3).photometric("PALETTE COLOR");
+        var list = image.attributes();
+        int[][] colours = { { 0xFF, 0, 0 }, { 0, 0xFF, 0 }, { 0, 0, 0xFF }, { 0xFF, 0xFF, 0xFF } };
+        com.pixelmed.dicom.AttributeTag[][] tags = {
+            { com.pixelmed.dicom.TagFromName.RedPaletteColorLookupTableDescriptor,
+                com.pixelmed.dicom.TagFromName.RedPaletteColorLookupTableData },
+            { com.pixelmed.dicom.TagFromName.GreenPaletteColorLookupTableDescriptor,
+                com.pixelmed.dicom.TagFromName.GreenPaletteColorLookupTableData },
+            { com.pixelmed.dicom.TagFromName.BluePaletteColorLookupTableDescriptor,
+                com.pixelmed.dicom.TagFromName.BluePaletteColorLookupTableData } };
+        for (int c = 0; c < 3; c++) {
+            var descriptor = new com.pixelmed.dicom.UnsignedShortAttribute(tags[c][0]);
+            descriptor.addValue(256);
+            descriptor.addValue(0);
+            descriptor.addValue(16);
+            list.put(descriptor);
+            short[] lut = new short[256];
+            for (int i = 0; i < 4; i++) {
+                lut[i] = (short) (colours[i][c] * 0x101);
+            }
+            var data = new com.pixelmed.dicom.OtherWordAttribute(tags[c][1]);
+            data.setValues(lut);
+            list.put(data);
+        }
+        store(RenderFixtures.write(list, DicomFixtures.EXPLICIT_LE));
+        BufferedImage img = png(instancePath(id) + "/rendered");
+        assertEquals(0xFF0000, img.getRGB(0, 0) & 0xFFFFFF);
+        assertEquals(0x00FF00, img.getRGB(1, 2) & 0xFFFFFF);
+        assertEquals(0x0000FF, img.getRGB(2, 3) & 0xFFFFFF);
+        assertEquals(0xFFFFFF, img.getRGB(3, 1) & 0xFFFFFF);
+    }
+
     /** Signed 12-bit CT-like pixels with a rescale: the reference is the same image stored natively. */
     private static RenderFixtures.Image signedCt(DicomFixtures.Builder id) {
         int[] v = new int[32 * 32];
