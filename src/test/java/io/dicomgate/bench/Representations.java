@@ -115,7 +115,11 @@ final class Representations {
         System.out.printf(Locale.ROOT, "%nrepresentations: stored %d kinds x %d instances of %dx%d in %.1f s"
                 + " (%d runs each, interleaved); load average %s%n", lossless == null ? 5 : 6, PER_KIND, SIZE, SIZE,
                 (System.nanoTime() - t0) / 1e9, runs, loadAverage());
-        for (Kind k : List.of(ct, mono8, jpeg, rle, j2k)) {
+        List<Kind> kinds = new ArrayList<>(List.of(ct, mono8, jpeg, rle, j2k));
+        if (lossless != null) {
+            kinds.add(lossless);
+        }
+        for (Kind k : kinds) {
             System.out.printf(Locale.ROOT, "  %-28s %s, %d KiB per instance%n", k.label(), k.transferSyntax(),
                     k.bytes() / 1024);
         }
