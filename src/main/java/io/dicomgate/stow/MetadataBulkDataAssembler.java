@@ -1,6 +1,7 @@
 package io.dicomgate.stow;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import com.pixelmed.dicom.TagFromName;
 import io.dicomgate.dicom.ContentType;
 import io.dicomgate.dicom.DicomJsonReader;
 import io.dicomgate.dicom.DicomMediaTypes;
+import io.dicomgate.dicom.DicomXmlReader;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.Part10Writer;
 import io.dicomgate.dicom.TransferSyntaxes;
@@ -33,11 +35,15 @@ import io.dicomgate.storage.BlobStore;
 
 /**
  * Turns a STOW-RS request of metadata and bulk data (PS3.18 §10.5.1.2.2,
- * {@code multipart/related; type="application/dicom+json"}) into PS3.10 staging files, which then
- * go through the same validation, access check, storage and indexing as binary instances.
+ * {@code multipart/related; type="application/dicom+json"} or {@code type="application/dicom+xml"})
+ * into PS3.10 staging files, which then go through the same validation, access check, storage and
+ * indexing as binary instances.
  *
- * <p>Metadata: an array of DICOM JSON Model objects (Annex F) in a single part, as §10.5.1.2.2
- * requires (several such parts are accepted too). Bulk data: every other part, found by its
+ * <p>JSON metadata: an array of DICOM JSON Model objects (Annex F) in a single part, as §10.5.1.2.2
+ * requires (several such parts are accepted too). XML metadata: one PS3.19 Native DICOM Model
+ * document per instance, each in its own {@code application/dicom+xml} part (§10.5.1.2.2), read by
+ * {@link DicomXmlReader} into the JSON Model so that both take the same path from there. Bulk data:
+ * every other part, found by its
  * {@code Content-Location}, which must equal the BulkDataURI in the metadata character for
  * character. Uncompressed values are {@code application/octet-stream} in Little Endian (§8.7.3.3.2);
  * compressed Pixel Data comes in the media type of its transfer syntax (Table 8.7.3-5/-6), one part
@@ -78,25 +84,34 @@ final class MetadataBulkDataAssembler {
     private MetadataBulkDataAssembler() {
     }
 
-    /** True for the parts that hold metadata. */
-    static boolean isMetadata(Part part) {
-        return DicomMediaTypes.DICOM_JSON.equals(mediaType(part.contentType()));
+    /**
+     * True for the parts that hold metadata.
+     *
+     * @param metadataType {@link DicomMediaTypes#DICOM_JSON} or {@link DicomMediaTypes#DICOM_XML}: the
+     *     request's {@code type} parameter
+     */
+    static boolean isMetadata(Part part, String metadataType) {
+        return metadataType.equals(mediaType(part.contentType()));
     }
 
     /**
      * @return one entry per data set in the metadata, in order; a metadata part that is not a JSON
-     *     array of objects gives one failure (0xC000) with no UIDs
+     *     array of objects, or not a NativeDicomModel document, gives one failure (0xC000) with no UIDs
      */
-    static List<Assembled> assemble(List<Part> parts, BlobStore blobs) {
+    static List<Assembled> assemble(List<Part> parts, String metadataType, BlobStore blobs) {
         Map<String, List<Part>> bulk = new LinkedHashMap<>();
         for (Part part : parts) {
-            if (!isMetadata(part) && part.contentLocation() != null) {
+            if (!isMetadata(part, metadataType) && part.contentLocation() != null) {
                 bulk.computeIfAbsent(part.contentLocation().trim(), k -> new ArrayList<>()).add(part);
             }
         }
         List<Assembled> assembled = new ArrayList<>();
         for (Part part : parts) {
-            if (!isMetadata(part)) {
+            if (!isMetadata(part, metadataType)) {
+                continue;
+            }
+            if (DicomMediaTypes.DICOM_XML.equals(metadataType)) {
+                assembled.add(assembleXml(part, bulk, blobs));
                 continue;
             }
             JsonNode metadata;
@@ -118,6 +133,20 @@ final class MetadataBulkDataAssembler {
             }
         }
         return assembled;
+    }
+
+    /** PS3.19: one document, one data set. */
+    private static Assembled assembleXml(Part part, Map<String, List<Part>> bulk, BlobStore blobs) {
+        JsonNode dataset;
+        try (InputStream in = Files.newInputStream(part.file())) {
+            dataset = DicomXmlReader.toJson(in);
+        } catch (InvalidDicomException e) {
+            LOG.debugf("metadata refused: %s", e.getMessage());
+            return failure(null, null, FailureReason.CANNOT_UNDERSTAND);
+        } catch (IOException | RuntimeException e) {
+            return failure(null, null, FailureReason.CANNOT_UNDERSTAND);
+        }
+        return assembleOne(dataset, bulk, blobs);
     }
 
     private static Assembled assembleOne(JsonNode dataset, Map<String, List<Part>> bulk, BlobStore blobs) {

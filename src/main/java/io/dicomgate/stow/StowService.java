@@ -81,14 +81,14 @@ public class StowService {
     public StowResult store(InputStream body, String contentType, String studyUid, String serviceUrl, Caller caller) {
         audit.action(AuditAction.STORE).target(studyUid, null, null);
         ContentType payload = requirePayload(contentType);
-        boolean metadataAndBulk = DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(nonNull(payload.param("type")).trim());
+        String metadataType = metadataType(payload);
         List<ReceivedPart> parts = receive(body, payload.param("boundary"));
         List<Stored> stored = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         List<ReceivedPart> instances = new ArrayList<>();
         try {
-            if (metadataAndBulk) {
-                instances.addAll(assemble(parts, failed));
+            if (metadataType != null) {
+                instances.addAll(assemble(parts, metadataType, failed));
             } else {
                 instances.addAll(parts);
             }
@@ -108,13 +108,24 @@ public class StowService {
         return new StowResult(studyUrl, stored, failed);
     }
 
+    /** The metadata media type of a metadata and bulk data request (§10.5.1.2.2), null for PS3.10 instances. */
+    private static String metadataType(ContentType payload) {
+        String type = nonNull(payload.param("type")).trim();
+        if (DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(type)) {
+            return DicomMediaTypes.DICOM_JSON;
+        }
+        return DicomMediaTypes.DICOM_XML.equalsIgnoreCase(type) ? DicomMediaTypes.DICOM_XML : null;
+    }
+
     /**
      * PS3.18 §10.5.1.2: the payload is {@code multipart/related} with {@code type} absent or
-     * {@code application/dicom} (PS3.10 instances), or {@code application/dicom+json} (metadata and
-     * bulk data, §10.5.1.2.2); other types are 415, a missing boundary is a malformed request (400).
+     * {@code application/dicom} (PS3.10 instances), or {@code application/dicom+json} or
+     * {@code application/dicom+xml} (metadata and bulk data, §10.5.1.2.2); other types are 415, a
+     * missing boundary is a malformed request (400).
      */
     private static ContentType requirePayload(String header) {
-        String expected = "Content-Type must be multipart/related; type=\"application/dicom\" or \"application/dicom+json\"";
+        String expected = "Content-Type must be multipart/related; type=\"application/dicom\", "
+                + "\"application/dicom+json\" or \"application/dicom+xml\"";
         ContentType type;
         try {
             type = ContentType.parse(header == null ? "" : header);
@@ -124,7 +135,8 @@ public class StowService {
         String partType = type.param("type");
         if (!"multipart/related".equals(type.mediaType())
                 || (partType != null && !APPLICATION_DICOM.equalsIgnoreCase(partType.trim())
-                        && !DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(partType.trim()))) {
+                        && !DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(partType.trim())
+                        && !DicomMediaTypes.DICOM_XML.equalsIgnoreCase(partType.trim()))) {
             throw new UnsupportedMediaTypeException(expected);
         }
         String boundary = type.param("boundary");
@@ -139,15 +151,15 @@ public class StowService {
      * cannot be built are added to {@code failed} (0xC000, or 0xC122 for a bulk data media type
      * without a storable transfer syntax). A request without any metadata part is malformed (400).
      */
-    private List<ReceivedPart> assemble(List<ReceivedPart> parts, List<Failed> failed) {
+    private List<ReceivedPart> assemble(List<ReceivedPart> parts, String metadataType, List<Failed> failed) {
         List<MetadataBulkDataAssembler.Part> received = parts.stream()
                 .map(p -> new MetadataBulkDataAssembler.Part(p.file(), p.contentType(), p.contentLocation()))
                 .toList();
-        if (received.stream().noneMatch(MetadataBulkDataAssembler::isMetadata)) {
-            throw new InvalidRequestException("no application/dicom+json metadata part");
+        if (received.stream().noneMatch(p -> MetadataBulkDataAssembler.isMetadata(p, metadataType))) {
+            throw new InvalidRequestException("no " + metadataType + " metadata part");
         }
         List<ReceivedPart> instances = new ArrayList<>();
-        for (MetadataBulkDataAssembler.Assembled a : MetadataBulkDataAssembler.assemble(received, blobs)) {
+        for (MetadataBulkDataAssembler.Assembled a : MetadataBulkDataAssembler.assemble(received, metadataType, blobs)) {
             if (a.failure() != null) {
                 failed.add(a.failure());
             } else {

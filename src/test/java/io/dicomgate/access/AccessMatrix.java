@@ -156,7 +156,8 @@ abstract class AccessMatrix {
     }
 
     enum Resource {
-        STUDY, SERIES, INSTANCE, STUDY_METADATA, SERIES_METADATA, INSTANCE_METADATA, FRAMES, BULKDATA,
+        STUDY, SERIES, INSTANCE, STUDY_METADATA, SERIES_METADATA, INSTANCE_METADATA, FRAMES, BULKDATA, RENDERED,
+        THUMBNAIL,
         QIDO_STUDIES, QIDO_SERIES, QIDO_INSTANCES, QIDO_STUDY_SERIES, QIDO_STUDY_INSTANCES, QIDO_SERIES_INSTANCES
     }
 
@@ -200,6 +201,8 @@ abstract class AccessMatrix {
             case INSTANCE_METADATA -> request.get(i + "/metadata");
             case FRAMES -> request.get(i + "/frames/2");
             case BULKDATA -> request.get(i + "/bulkdata/7FE00010");
+            case RENDERED -> request.get(i + "/rendered");
+            case THUMBNAIL -> request.get(s + "/thumbnail");
             case QIDO_STUDIES -> request.queryParam("PatientID", pid(situation)).get("/dicomweb/studies");
             case QIDO_SERIES -> request.queryParam("PatientID", pid(situation)).get("/dicomweb/series");
             case QIDO_INSTANCES -> request.queryParam("PatientID", pid(situation)).get("/dicomweb/instances");

@@ -46,7 +46,7 @@ class DicomwebClientIT {
      * Whether the rendered and thumbnail resources are on this branch. While false, the Node tests for
      * them run as TODO (reported, never failing); set to true once {@code io.dicomgate.render} is merged.
      */
-    private static final boolean RENDERED_MERGED = false;
+    private static final boolean RENDERED_MERGED = true;
 
     private static final Path JS_DIR = Path.of("src", "test", "js");
     private static final long NODE_TIMEOUT_SECONDS = 300;

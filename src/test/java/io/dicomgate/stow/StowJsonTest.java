@@ -193,9 +193,9 @@ class StowJsonTest {
     }
 
     @Test
-    void xmlMetadataAndOtherTypesAreUnsupportedMediaTypes() {
-        Api.as(Api.ADMIN).contentType("multipart/related; type=\"application/dicom+xml\"; boundary=" + Multipart.BOUNDARY)
-                .body(new Multipart().part("application/dicom+xml", "<x/>".getBytes(StandardCharsets.UTF_8)).bytes())
+    void otherMetadataTypesAreUnsupportedMediaTypes() {
+        Api.as(Api.ADMIN).contentType("multipart/related; type=\"application/json\"; boundary=" + Multipart.BOUNDARY)
+                .body(new Multipart().part("application/json", "[]".getBytes(StandardCharsets.UTF_8)).bytes())
                 .post("/dicomweb/studies").then().statusCode(415);
     }
 

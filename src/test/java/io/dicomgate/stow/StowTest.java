@@ -157,7 +157,7 @@ class StowTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "application/dicom", "multipart/related; type=\"application/dicom+xml\"; boundary=x",
+    @ValueSource(strings = { "application/dicom", "multipart/related; type=\"application/xml\"; boundary=x",
             "multipart/form-data; boundary=x", "text/plain" })
     void wrongMediaTypeIs415(String contentType) {
         Api.as(Api.ADMIN).contentType(contentType).body(Multipart.of(DicomFixtures.instance().bytes()).bytes())
