@@ -1,6 +1,7 @@
 package io.dicomgate.index;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,10 @@ import io.quarkus.runtime.StartupEvent;
  * Start-up clean-up after a crash: staging files of interrupted uploads are deleted, and so are
  * blobs that were renamed into place but whose index transaction never committed. Index rows are
  * only written after their file is durable, so the reverse (a row without a file) cannot arise.
+ *
+ * <p>The blob sweep walks the whole store, so it runs in the background rather than delaying
+ * start-up, and it only considers blobs written before this process started: a blob written since
+ * may belong to an upload whose index row is about to commit.
  */
 @ApplicationScoped
 public class OrphanSweeper {
@@ -32,18 +37,28 @@ public class OrphanSweeper {
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
+        Instant started = Instant.now();
         int staging = blobs.clearStaging();
-        int orphans = sweep();
-        if (staging > 0 || orphans > 0) {
-            LOG.infof("start-up clean-up: %d staging file(s), %d unindexed blob(s) removed", staging, orphans);
+        if (staging > 0) {
+            LOG.infof("start-up clean-up: %d staging file(s) of interrupted uploads removed", staging);
         }
+        Thread.ofVirtual().name("orphan-sweep").start(() -> {
+            try {
+                int orphans = sweep(started);
+                if (orphans > 0) {
+                    LOG.infof("start-up clean-up: %d unindexed blob(s) removed", orphans);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("orphan sweep stopped: %s", e.getClass().getSimpleName());
+            }
+        });
     }
 
-    /** Deletes blobs no instance row refers to; returns how many. */
-    public int sweep() throws IOException {
+    /** Deletes blobs written before {@code cutoff} that no instance row refers to; returns how many. */
+    public int sweep(Instant cutoff) throws IOException {
         List<String> batch = new ArrayList<>(BATCH);
         int[] removed = {0};
-        blobs.forEachKey(key -> {
+        blobs.forEachKeyWrittenBefore(cutoff, key -> {
             batch.add(key);
             if (batch.size() == BATCH) {
                 removed[0] += removeUnreferenced(batch);

@@ -3,6 +3,7 @@ package io.dicomgate.storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +36,8 @@ public interface BlobStore {
     /** Deletes a stored object if present. */
     void delete(String key) throws IOException;
 
-    /** Visits every stored key (for orphan sweeps). */
-    void forEachKey(Consumer<String> visitor) throws IOException;
+    /** Visits every stored key last written before {@code cutoff} (for orphan sweeps). */
+    void forEachKeyWrittenBefore(Instant cutoff, Consumer<String> visitor) throws IOException;
 
     /** Removes everything left in the staging area by interrupted uploads. */
     int clearStaging() throws IOException;

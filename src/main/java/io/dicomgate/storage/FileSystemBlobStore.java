@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -73,9 +74,10 @@ public class FileSystemBlobStore implements BlobStore {
     }
 
     @Override
-    public void forEachKey(Consumer<String> visitor) throws IOException {
+    public void forEachKeyWrittenBefore(Instant cutoff, Consumer<String> visitor) throws IOException {
         try (Stream<Path> files = Files.walk(blobs, 3)) {
             files.filter(Files::isRegularFile)
+                    .filter(p -> writtenBefore(p, cutoff))
                     .map(p -> blobs.relativize(p).toString())
                     .filter(k -> KEY.matcher(k).matches())
                     .forEach(visitor);
@@ -103,6 +105,14 @@ public class FileSystemBlobStore implements BlobStore {
             throw new IllegalArgumentException("invalid blob key");
         }
         return blobs.resolve(key);
+    }
+
+    private static boolean writtenBefore(Path file, Instant cutoff) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            return false; // gone meanwhile, or unreadable: not ours to delete
+        }
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {
