@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
@@ -18,7 +17,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
 import com.pixelmed.dicom.TagFromName;
 
@@ -27,6 +25,7 @@ import io.dicomgate.testsupport.Api;
 import io.dicomgate.testsupport.DicomFixtures;
 import io.dicomgate.testsupport.Multipart;
 import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.StoredInstances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -56,28 +55,6 @@ class StowJsonTest {
         return Api.as(Api.ADMIN).contentType(JSON_TYPE).body(body.bytes()).post("/dicomweb/studies");
     }
 
-    private static AttributeList retrieve(DicomFixtures.Builder b) throws Exception {
-        byte[] bytes = Api.as(Api.ADMIN).accept("application/dicom; transfer-syntax=*")
-                .get("/dicomweb/studies/" + b.studyUid() + "/series/" + b.seriesUid() + "/instances/" + b.sopUid())
-                .then().statusCode(200).extract().asByteArray();
-        AttributeList list = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(bytes))) {
-            list.read(in);
-        }
-        return list;
-    }
-
-    private static void assertSameValues(AttributeList sent, AttributeList stored) throws Exception {
-        for (Attribute a : sent.values()) {
-            if (a.getTag().equals(TagFromName.PixelData)) {
-                continue;
-            }
-            Attribute b = stored.get(a.getTag());
-            assertEquals(a.getDelimitedStringValuesOrEmptyString(), b == null ? null : b.getDelimitedStringValuesOrEmptyString(),
-                    a.getTag().toString());
-        }
-    }
-
     @Test
     void metadataWithAnOctetStreamPixelPartIsStoredAsExplicitLittleEndian() throws Exception {
         var a = DicomFixtures.instance().patient("PID-STOWJSON", "JSON^STOW").size(8, 6).frames(2);
@@ -96,12 +73,12 @@ class StowJsonTest {
                 .body(REFERENCED + "[0].'00081155'.Value[0]", equalTo(a.sopUid()))
                 .body(REFERENCED + "[1].'00081155'.Value[0]", equalTo(b.sopUid()))
                 .body("'00081198'", nullValue());
-        AttributeList storedA = retrieve(a);
+        AttributeList storedA = StoredInstances.retrieve(a);
         assertEquals("1.2.840.10008.1.2.1", Attribute.getSingleStringValueOrNull(storedA, TagFromName.TransferSyntaxUID));
-        assertSameValues(listA, storedA);
+        StoredInstances.assertSameValues(listA, storedA);
         assertArrayEquals(pixelsA, storedA.get(TagFromName.PixelData).getByteValues(false));
-        AttributeList storedB = retrieve(b);
-        assertSameValues(listB, storedB);
+        AttributeList storedB = StoredInstances.retrieve(b);
+        StoredInstances.assertSameValues(listB, storedB);
         assertArrayEquals(pixelsB, storedB.get(TagFromName.PixelData).getByteValues(false));
         // Frames are served from the assembled file like from any stored instance.
         byte[] frame2 = Api.as(Api.ADMIN).accept("multipart/related; type=\"application/octet-stream\"")
@@ -125,7 +102,7 @@ class StowJsonTest {
                 + ",\"7FE00010\":{\"vr\":\"OB\",\"BulkDataURI\":\"frames/1\"}}]";
         post(new Multipart().part("application/dicom+json", metadata.getBytes(StandardCharsets.UTF_8))
                 .part("image/jpeg", "frames/1", jpeg)).then().statusCode(200).body(REFERENCED, hasSize(1));
-        AttributeList stored = retrieve(a);
+        AttributeList stored = StoredInstances.retrieve(a);
         assertEquals(DicomFixtures.JPEG_BASELINE, Attribute.getSingleStringValueOrNull(stored, TagFromName.TransferSyntaxUID));
         byte[] frame = Api.as(Api.ADMIN).accept("multipart/related; type=\"image/jpeg\"")
                 .get("/dicomweb/studies/" + a.studyUid() + "/series/" + a.seriesUid() + "/instances/" + a.sopUid()
@@ -142,7 +119,7 @@ class StowJsonTest {
                 ("[" + metadata(a.attributes(), null) + "]").getBytes(StandardCharsets.UTF_8)))
                 .then().statusCode(200).body(REFERENCED, hasSize(1));
         assertArrayEquals(a.attributes().get(TagFromName.PixelData).getByteValues(false),
-                retrieve(a).get(TagFromName.PixelData).getByteValues(false));
+                StoredInstances.retrieve(a).get(TagFromName.PixelData).getByteValues(false));
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -16,7 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
 import com.pixelmed.dicom.TagFromName;
 
@@ -25,6 +23,7 @@ import io.dicomgate.testsupport.Api;
 import io.dicomgate.testsupport.DicomFixtures;
 import io.dicomgate.testsupport.Multipart;
 import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.StoredInstances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -52,28 +51,6 @@ class StowXmlTest {
         return Api.as(Api.ADMIN).contentType(XML_TYPE).body(body.bytes()).post("/dicomweb/studies");
     }
 
-    private static AttributeList retrieve(DicomFixtures.Builder b) throws Exception {
-        byte[] bytes = Api.as(Api.ADMIN).accept("application/dicom; transfer-syntax=*")
-                .get("/dicomweb/studies/" + b.studyUid() + "/series/" + b.seriesUid() + "/instances/" + b.sopUid())
-                .then().statusCode(200).extract().asByteArray();
-        AttributeList list = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(bytes))) {
-            list.read(in);
-        }
-        return list;
-    }
-
-    private static void assertSameValues(AttributeList sent, AttributeList stored) throws Exception {
-        for (Attribute a : sent.values()) {
-            if (a.getTag().equals(TagFromName.PixelData)) {
-                continue;
-            }
-            Attribute b = stored.get(a.getTag());
-            assertEquals(a.getDelimitedStringValuesOrEmptyString(), b == null ? null : b.getDelimitedStringValuesOrEmptyString(),
-                    a.getTag().toString());
-        }
-    }
-
     @Test
     void oneDocumentPerInstanceWithOctetStreamPixelPartsIsStoredAsExplicitLittleEndian() throws Exception {
         var a = DicomFixtures.instance().patient("PID-STOWXML", "XML^STOW").size(8, 6).frames(2);
@@ -92,12 +69,12 @@ class StowXmlTest {
                 .body(REFERENCED + "[0].'00081155'.Value[0]", equalTo(a.sopUid()))
                 .body(REFERENCED + "[1].'00081155'.Value[0]", equalTo(b.sopUid()))
                 .body("'00081198'", nullValue());
-        AttributeList storedA = retrieve(a);
+        AttributeList storedA = StoredInstances.retrieve(a);
         assertEquals("1.2.840.10008.1.2.1", Attribute.getSingleStringValueOrNull(storedA, TagFromName.TransferSyntaxUID));
-        assertSameValues(listA, storedA);
+        StoredInstances.assertSameValues(listA, storedA);
         assertArrayEquals(pixelsA, storedA.get(TagFromName.PixelData).getByteValues(false));
-        AttributeList storedB = retrieve(b);
-        assertSameValues(listB, storedB);
+        AttributeList storedB = StoredInstances.retrieve(b);
+        StoredInstances.assertSameValues(listB, storedB);
         assertArrayEquals(pixelsB, storedB.get(TagFromName.PixelData).getByteValues(false));
     }
 
@@ -113,7 +90,7 @@ class StowXmlTest {
                 "<DicomAttribute tag=\"7FE00010\" vr=\"OB\"><BulkData uri=\"frames/1\"/></DicomAttribute></NativeDicomModel>");
         post(new Multipart().part(DICOM_XML, metadata.getBytes(StandardCharsets.UTF_8)).part("image/jpeg", "frames/1", jpeg))
                 .then().statusCode(200).body(REFERENCED, hasSize(1));
-        AttributeList stored = retrieve(a);
+        AttributeList stored = StoredInstances.retrieve(a);
         assertEquals(DicomFixtures.JPEG_BASELINE, Attribute.getSingleStringValueOrNull(stored, TagFromName.TransferSyntaxUID));
     }
 
@@ -123,7 +100,7 @@ class StowXmlTest {
         post(new Multipart().part("application/dicom+xml; charset=utf-8", metadata(a.attributes(), null)))
                 .then().statusCode(200).body(REFERENCED, hasSize(1));
         assertArrayEquals(a.attributes().get(TagFromName.PixelData).getByteValues(false),
-                retrieve(a).get(TagFromName.PixelData).getByteValues(false));
+                StoredInstances.retrieve(a).get(TagFromName.PixelData).getByteValues(false));
     }
 
     @Test
