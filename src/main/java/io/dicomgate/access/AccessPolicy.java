@@ -148,10 +148,10 @@ public class AccessPolicy {
         }
         if (caller.hasRole(Roles.CLINICIAN) && caller.username() != null) {
             SqlFilter clinician = or(List.of(consented("user", caller.username()),
-                    new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.username = ?"
+                    new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.subject = ?"
                             + " AND b.patient_id = p.patient_id AND b.issuer = p.issuer AND b.expires_at > now())",
-                            List.of(caller.username()))));
-            reach.add(narrow ? narrowed(clinician, "user", caller.username(), caller.username()) : clinician);
+                            List.of(caller.subject()))));
+            reach.add(narrow ? narrowed(clinician, "user", caller.username(), caller.subject()) : clinician);
         }
         return reach.isEmpty() ? Optional.empty() : Optional.of(or(reach));
     }
@@ -173,11 +173,11 @@ public class AccessPolicy {
 
     /**
      * {@code reach} AND the study's patient is one the grantee holds an active permit for (any
-     * studies) or, with {@code breakGlassUser}, an open break-the-glass grant. Under opt-in that is
+     * studies) or, with {@code breakGlassSubject}, an open break-the-glass grant of that token subject. Under opt-in that is
      * necessary for {@code reach}, so the result decides exactly as {@code reach} does; under opt-out
      * a patient without any consent is reachable, so nothing narrows.
      */
-    private SqlFilter narrowed(SqlFilter reach, String granteeType, String grantee, String breakGlassUser) {
+    private SqlFilter narrowed(SqlFilter reach, String granteeType, String grantee, String breakGlassSubject) {
         if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
             return reach;
         }
@@ -185,10 +185,10 @@ public class AccessPolicy {
                 + " ON cp.patient_id = c.patient_id AND cp.issuer = c.issuer WHERE c.grantee_type = ?"
                 + " AND c.grantee = ? AND c.decision = 'permit' AND " + ACTIVE);
         List<Object> params = new ArrayList<>(List.of(granteeType, grantee));
-        if (breakGlassUser != null) {
+        if (breakGlassSubject != null) {
             sql.append(" UNION ALL SELECT bp.pk FROM break_glass b JOIN patient bp ON bp.patient_id = b.patient_id"
-                    + " AND bp.issuer = b.issuer WHERE b.username = ? AND b.expires_at > now()");
-            params.add(breakGlassUser);
+                    + " AND bp.issuer = b.issuer WHERE b.subject = ? AND b.expires_at > now()");
+            params.add(breakGlassSubject);
         }
         sql.append(")) AND ").append(reach.sql()).append(')');
         params.addAll(reach.params());

@@ -2,6 +2,7 @@ package io.dicomgate.access;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -15,14 +16,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import io.dicomgate.access.Scopes.Permission;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.quarkus.security.ForbiddenException;
 
 /**
  * Opens break-the-glass grants: one clinician, one patient, a time box, a reason, for an auditor
- * to review (the review queue is {@code consent.BreakGlassResource}). Every use writes a new grant
- * so that each one is reviewable, committed in its own transaction so it stays on record even if
- * the request that opened it fails.
+ * to review (the review queue is {@code consent.BreakGlassResource}). A grant is opened only when
+ * the caller cannot already read every study of the patient (by consent or an open grant), so one
+ * emergency is one grant and one review item however many requests the clinician sends; it is
+ * committed in its own transaction so it stays on record even if the request that opened it fails.
+ * Concurrent requests of one clinician for one patient are serialised by a transaction-scoped
+ * advisory lock, so they cannot open two grants either.
  */
 @ApplicationScoped
 public class BreakGlassGrants {
@@ -51,8 +56,59 @@ public class BreakGlassGrants {
         if (request == null || patient == null || !access.mayBreakGlass(caller)) {
             return false;
         }
+        validate(request.reason(), request.purposeOfUse());
+        try (Connection c = dataSource.getConnection()) {
+            lock(c, caller, patient);
+            if (!lacksAccess(c, caller, patient)) {
+                return false;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("break-glass check failed", e);
+        }
         open(caller, patient, request.reason(), request.purposeOfUse(), config.timeBox());
         return true;
+    }
+
+    /** Serialises the check-then-open of one clinician for one patient until this transaction ends. */
+    private static void lock(Connection c, Caller caller, PatientRef patient) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 7))")) {
+            ps.setString(1, caller.subject() + '|' + patient.patientId() + '|' + issuer(patient));
+            ps.execute();
+        }
+    }
+
+    /**
+     * Whether some study of the patient is not readable by the caller today (by consent or an open
+     * grant): only then does breaking the glass open anything.
+     */
+    private boolean lacksAccess(Connection c, Caller caller, PatientRef patient) throws SQLException {
+        SqlFilter readable = access.readableFilter(caller, Permission.READ, false);
+        String sql = "SELECT 1 FROM study st JOIN patient p ON p.pk = st.patient_fk WHERE p.patient_id = ?"
+                + " AND p.issuer = ? AND NOT (" + readable.sql() + ") LIMIT 1";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, patient.patientId());
+            ps.setString(2, issuer(patient));
+            AccessPolicy.bind(ps, 3, readable.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String issuer(PatientRef patient) {
+        return patient.issuer() == null ? "" : patient.issuer();
+    }
+
+    private static void validate(String reason, String purposeOfUse) {
+        if (reason == null || reason.isBlank()) {
+            throw new InvalidRequestException("X-Break-Glass-Reason must give a reason");
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new InvalidRequestException("the break-the-glass reason must be at most " + MAX_REASON + " characters");
+        }
+        if (purposeOfUse != null && !purposeOfUse.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new InvalidRequestException("purpose of use must be a code of at most 64 letters, digits, '.', '_' or '-'");
+        }
     }
 
     /**
@@ -71,15 +127,7 @@ public class BreakGlassGrants {
         if (patient == null || patient.patientId() == null || patient.patientId().isBlank()) {
             throw new IllegalArgumentException("patient required");
         }
-        if (reason == null || reason.isBlank()) {
-            throw new InvalidRequestException("X-Break-Glass-Reason must give a reason");
-        }
-        if (reason.length() > MAX_REASON) {
-            throw new InvalidRequestException("the break-the-glass reason must be at most " + MAX_REASON + " characters");
-        }
-        if (purposeOfUse != null && !purposeOfUse.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new InvalidRequestException("purpose of use must be a code of at most 64 letters, digits, '.', '_' or '-'");
-        }
+        validate(reason, purposeOfUse);
         if (timeBox.isNegative() || timeBox.isZero()) {
             throw new IllegalArgumentException("time box must be positive");
         }

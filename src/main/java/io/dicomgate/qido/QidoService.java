@@ -77,30 +77,44 @@ public class QidoService {
     }
 
     /**
-     * A break-the-glass search names one patient: by an exact PatientID (with IssuerOfPatientID if
-     * given), or by the one study it is about (in the path, or a single StudyInstanceUID key).
+     * A break-the-glass search names exactly one patient: by an exact PatientID with an exact
+     * IssuerOfPatientID; by an exact PatientID alone only when no two patients in the archive share it
+     * (an empty IssuerOfPatientID is universal matching, PS3.4 C.2.2.2.3, so patients without an issuer
+     * can be named no other way); or by the one study it is about (in the path, or a single
+     * StudyInstanceUID key). Anything else — wildcards, several patients under one ID — is {@code 400}:
+     * an emergency opens one patient, never a set of them.
      */
     private void openBreakGlass(QidoQuery query, Caller caller, BreakGlassRequest request) {
         String patientId = query.matches().get(MatchKey.PATIENT_ID);
+        String issuer = query.matches().get(MatchKey.ISSUER_OF_PATIENT_ID);
         String studyKey = query.matches().get(MatchKey.STUDY_INSTANCE_UID);
         List<String> studyKeys = studyKey == null ? List.of() : QidoQuery.uids(studyKey);
         List<PatientRef> patients;
-        if (patientId != null && !patientId.isEmpty() && !patientId.contains("*") && !patientId.contains("?")) {
-            String issuer = query.matches().get(MatchKey.ISSUER_OF_PATIENT_ID);
-            patients = patients("SELECT patient_id, issuer FROM patient WHERE patient_id = ?"
-                    + (issuer == null ? "" : " AND issuer = ?"), issuer == null ? List.of(patientId) : List.of(patientId, issuer));
-        } else if (query.studyUid() != null || studyKeys.size() == 1) {
+        if (exact(patientId) && (issuer == null || exact(issuer))) {
+            patients = issuer == null
+                    ? patients("SELECT patient_id, issuer FROM patient WHERE patient_id = ? LIMIT 2", List.of(patientId))
+                    : patients("SELECT patient_id, issuer FROM patient WHERE patient_id = ? AND issuer = ?",
+                            List.of(patientId, issuer));
+            if (patients.size() > 1) {
+                throw new InvalidRequestException("a break-the-glass search names exactly one patient: this PatientID"
+                        + " needs its IssuerOfPatientID");
+            }
+        } else if (patientId == null && (query.studyUid() != null || studyKeys.size() == 1)) {
             patients = patients("SELECT p.patient_id, p.issuer FROM study st JOIN patient p ON p.pk = st.patient_fk"
                     + " WHERE st.study_uid = ?", List.of(query.studyUid() != null ? query.studyUid() : studyKeys.get(0)));
         } else {
-            throw new InvalidRequestException(
-                    "a break-the-glass search names one patient (exact PatientID) or one study");
+            throw new InvalidRequestException("a break-the-glass search names exactly one patient: exact PatientID"
+                    + " and IssuerOfPatientID, or one study");
         }
         for (PatientRef patient : patients) {
             if (breakGlass.openIfRequested(caller, request, patient)) {
                 audit.breakGlass(request.reason(), request.purposeOfUse());
             }
         }
+    }
+
+    private static boolean exact(String value) {
+        return value != null && !value.isEmpty() && !value.contains("*") && !value.contains("?");
     }
 
     private List<PatientRef> patients(String sql, List<String> params) {

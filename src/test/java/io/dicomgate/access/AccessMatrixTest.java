@@ -172,14 +172,78 @@ class AccessMatrixTest extends AccessMatrix {
     }
 
     @Test
-    void breakGlassSearchNeedsAnExactPatientId() throws Exception {
-        ensureFixture();
+    void breakGlassSearchNamesExactlyOnePatient() throws Exception {
+        // One PatientID under two issuers: the ID alone is ambiguous and opens nothing.
+        String pid = "MX-BG-" + UUID.randomUUID().toString().substring(0, 8);
+        var a = DicomFixtures.instance().patient(pid, "Glass^A").issuer("HOSP-A");
+        var b = DicomFixtures.instance().patient(pid, "Glass^B").issuer("HOSP-B");
+        Api.store(a.bytes()).then().statusCode(200);
+        Api.store(b.bytes()).then().statusCode(200);
         String token = TestTokens.user("dr.er-" + UUID.randomUUID(), "clinician", "emergency-access");
-        Api.as(token).header("X-Break-Glass-Reason", "trauma").queryParam("PatientName", "Matrix*")
+        Api.as(token).header("X-Break-Glass-Reason", "trauma").queryParam("PatientName", "Glass*")
                 .get("/dicomweb/studies").then().statusCode(400);
-        Api.as(token).header("X-Break-Glass-Reason", "trauma")
-                .queryParam("PatientID", pid(Situation.NO_CONSENT)).get("/dicomweb/studies").then()
-                .statusCode(200);
+        Api.as(token).header("X-Break-Glass-Reason", "trauma").queryParam("PatientID", pid)
+                .get("/dicomweb/studies").then().statusCode(400);
+        Api.as(token).header("X-Break-Glass-Reason", "trauma").queryParam("PatientID", pid)
+                .queryParam("IssuerOfPatientID", "HOSP-*").get("/dicomweb/studies").then().statusCode(400);
+        assertEquals(0, grants(pid));
+        Api.as(token).header("X-Break-Glass-Reason", "trauma").queryParam("PatientID", pid)
+                .queryParam("IssuerOfPatientID", "HOSP-A").get("/dicomweb/studies").then().statusCode(200)
+                .body("'0020000D'.Value[0]", org.hamcrest.Matchers.contains(a.studyUid()));
+        assertEquals(1, grants(pid), "one grant, for HOSP-A only");
+        // The other issuer's patient stays hidden.
+        Api.as(token).get("/dicomweb/studies/" + b.studyUid() + "/metadata").then().statusCode(404);
+        // One study names one patient too.
+        Api.as(token).header("X-Break-Glass-Reason", "trauma").get("/dicomweb/studies/" + b.studyUid() + "/series")
+                .then().statusCode(200);
+        assertEquals(2, grants(pid));
+    }
+
+    @Test
+    void repeatedBreakGlassRequestsOpenOneGrant() throws Exception {
+        var x = DicomFixtures.instance().patient("MX-BG1-" + UUID.randomUUID().toString().substring(0, 8), "Once^Only")
+                .issuer("HOSP");
+        Api.store(x.bytes()).then().statusCode(200);
+        String token = TestTokens.user("dr.once-" + UUID.randomUUID(), "clinician", "emergency-access");
+        String path = "/dicomweb/studies/" + x.studyUid() + "/metadata";
+        for (int i = 0; i < 5; i++) {
+            Api.as(token).header("X-Break-Glass-Reason", "cardiac arrest").get(path).then().statusCode(200);
+            Api.as(token).header("X-Break-Glass-Reason", "cardiac arrest").queryParam("PatientID", x.patientId())
+                    .queryParam("IssuerOfPatientID", "HOSP").get("/dicomweb/studies").then().statusCode(200);
+        }
+        assertEquals(1, grants(x.patientId()), "one emergency, one grant, one review item");
+    }
+
+    @Test
+    void breakGlassOpensNothingWhenConsentAlreadyAllows() throws Exception {
+        ensureFixture();
+        // The house clinician of the matrix has a permit for CONSENTED; with emergency-access too, the
+        // header must not open a grant there.
+        String clinician = "dr.consented-" + UUID.randomUUID();
+        var x = DicomFixtures.instance().patient("MX-BG2-" + UUID.randomUUID().toString().substring(0, 8), "Has^Consent");
+        Api.store(x.bytes()).then().statusCode(200);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies, period_start,
+                    status, created_by) VALUES (?, ?, '', 'user', ?, 'permit', true, now() - interval '1 minute', 'active', 'test')""")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, x.patientId());
+            ps.setString(3, clinician);
+            ps.executeUpdate();
+        }
+        String token = TestTokens.user(clinician, "clinician", "emergency-access");
+        Api.as(token).header("X-Break-Glass-Reason", "just in case").get("/dicomweb/studies/" + x.studyUid() + "/metadata")
+                .then().statusCode(200);
+        assertEquals(0, grants(x.patientId()));
+    }
+
+    private int grants(String patientId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM break_glass WHERE patient_id = ?")) {
+            ps.setString(1, patientId);
+            var rs = ps.executeQuery();
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
