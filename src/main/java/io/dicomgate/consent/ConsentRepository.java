@@ -28,14 +28,24 @@ public class ConsentRepository implements PanacheRepository<Consent> {
         return find("id", id).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    public boolean isVisible(UUID id, ConsentVisibility visibility) {
-        if (visibility.none()) {
-            return false;
-        }
+    /**
+     * The consent with this id and whether the caller may see it, in one query of one shape whether
+     * the consent is visible, hidden or absent, so neither the answer nor its timing tells hidden from
+     * unknown (the caller gets 404 for both; the audit records the hidden one's patient).
+     */
+    public Optional<Lookup> lookup(UUID id, ConsentVisibility visibility) {
         Map<String, Object> params = new HashMap<>();
-        String where = visibility.jpql(params);
+        String where = visibility.none() ? "1 = 0" : visibility.jpql(params);
         params.put("id", id);
-        return count("from Consent c where c.id = :id and " + where, params) > 0;
+        var query = getEntityManager().createQuery(
+                "select c, case when (" + where + ") then true else false end from Consent c where c.id = :id",
+                Object[].class);
+        params.forEach(query::setParameter);
+        return query.getResultStream().findFirst().map(row -> new Lookup((Consent) row[0], (Boolean) row[1]));
+    }
+
+    /** A consent found by id, and whether the caller may see it. */
+    public record Lookup(Consent consent, boolean visible) {
     }
 
     /** One page of the consents the caller may see, newest first; the rule is in the query, before the page. */

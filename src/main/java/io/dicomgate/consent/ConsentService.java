@@ -65,26 +65,31 @@ public class ConsentService {
         c.createdAt = now;
         consents.persist(c);
         audit.detail("consent " + c.id);
-        return ConsentView.of(c, now);
+        return ConsentView.of(c, now, true);
     }
 
     @Transactional
     public ConsentView get(Caller caller, UUID id) {
-        return ConsentView.of(visible(caller, id, false), now());
+        Instant now = now();
+        ConsentVisibility visibility = ConsentVisibility.of(caller, now);
+        Consent c = visible(caller, id, visibility, false);
+        return ConsentView.of(c, now, visibility.showsReasons(c));
     }
 
     @Transactional
     public List<ConsentView> list(Caller caller, ConsentQuery query) {
         Instant now = now();
-        List<Consent> page = consents.search(ConsentVisibility.of(caller), query, now);
+        ConsentVisibility visibility = ConsentVisibility.of(caller, now);
+        List<Consent> page = consents.search(visibility, query, now);
         page.forEach(c -> audit.patient(new PatientRef(c.patientId, c.issuer)));
-        return page.stream().map(c -> ConsentView.of(c, now)).toList();
+        return page.stream().map(c -> ConsentView.of(c, now, visibility.showsReasons(c))).toList();
     }
 
     /** Revoking twice is refused (409): the first revocation's who, when and why stay as recorded. */
     @Transactional
     public ConsentView revoke(Caller caller, UUID id, String reason) {
-        Consent c = visible(caller, id, true);
+        Instant now = now();
+        Consent c = visible(caller, id, ConsentVisibility.of(caller, now), true);
         audit.detail("consent " + c.id);
         if (!caller.hasRole(Roles.CONSENT_ADMIN) && !isOwn(caller, c)) {
             // Visible but not theirs to revoke, e.g. a clinician who is also a patient.
@@ -93,28 +98,26 @@ public class ConsentService {
         if (Consent.STATUS_REVOKED.equals(c.status)) {
             throw new ConflictException("consent already revoked");
         }
-        Instant now = now();
         c.status = Consent.STATUS_REVOKED;
         c.revokedBy = caller.username();
         c.revokedAt = now;
         c.revokeReason = reason;
-        return ConsentView.of(c, now);
+        return ConsentView.of(c, now, true);
     }
 
     /** The consent if it exists and the caller may see it; otherwise the one 404 for both cases. */
-    private Consent visible(Caller caller, UUID id, boolean forUpdate) {
+    private Consent visible(Caller caller, UUID id, ConsentVisibility visibility, boolean forUpdate) {
         if (id == null) {
             throw new ResourceNotFoundException();
         }
-        Consent c = (forUpdate ? consents.findByUuidForUpdate(id) : consents.findByUuid(id))
-                .orElseThrow(ResourceNotFoundException::new);
-        PatientRef patient = new PatientRef(c.patientId, c.issuer);
-        if (!consents.isVisible(id, ConsentVisibility.of(caller))) {
+        ConsentRepository.Lookup found = consents.lookup(id, visibility).orElseThrow(ResourceNotFoundException::new);
+        PatientRef patient = new PatientRef(found.consent().patientId, found.consent().issuer);
+        if (!found.visible()) {
             audit.patient(patient).hidden();
             throw new AccessDeniedException();
         }
         audit.patient(patient);
-        return c;
+        return forUpdate ? consents.findByUuidForUpdate(id).orElseThrow(ResourceNotFoundException::new) : found.consent();
     }
 
     private PatientRef patientToWrite(Caller caller, ConsentRequest request) {

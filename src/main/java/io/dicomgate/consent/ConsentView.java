@@ -19,9 +19,11 @@ public record ConsentView(UUID id, String patientId, String issuer, Grantee gran
     public record Grantee(String type, String id) {
     }
 
-    static ConsentView of(Consent c, Instant now) {
+    /** @param withReasons false for a grantee: the patient's free-text reasons are theirs, not the grantee's */
+    static ConsentView of(Consent c, Instant now, boolean withReasons) {
         return new ConsentView(c.id, c.patientId, c.issuer, new Grantee(c.granteeType, c.grantee), c.decision,
-                c.studies.stream().sorted().toList(), c.periodStart, c.periodEnd, c.status, c.reason, c.createdBy, c.createdAt,
-                c.revokedBy, c.revokedAt, c.revokeReason, c.isActiveAt(now));
+                c.studies.stream().sorted().toList(), c.periodStart, c.periodEnd, c.status,
+                withReasons ? c.reason : null, c.createdBy, c.createdAt, c.revokedBy, c.revokedAt,
+                withReasons ? c.revokeReason : null, c.isActiveAt(now));
     }
 }

@@ -1,5 +1,6 @@
 package io.dicomgate.consent;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +15,25 @@ import io.dicomgate.access.Roles;
  *
  * @param all consent-admin: every consent
  * @param self a patient: the consents about themself (null otherwise)
- * @param granteeUser a clinician: the consents naming them as user grantee (null otherwise)
+ * @param granteeUser a clinician: the permits in force that name them as user grantee (null otherwise) —
+ *        never a deny (which would show them the patient's wish to exclude them), nor a revoked,
+ *        expired or future one
+ * @param now the instant "in force" is judged at
  */
-record ConsentVisibility(boolean all, PatientRef self, String granteeUser) {
+record ConsentVisibility(boolean all, PatientRef self, String granteeUser, Instant now) {
 
-    static ConsentVisibility of(Caller caller) {
+    static ConsentVisibility of(Caller caller, Instant now) {
         return new ConsentVisibility(caller.hasRole(Roles.CONSENT_ADMIN),
                 caller.hasRole(Roles.PATIENT) ? caller.patient() : null,
-                caller.hasRole(Roles.CLINICIAN) ? caller.username() : null);
+                caller.hasRole(Roles.CLINICIAN) ? caller.username() : null, now);
+    }
+
+    /**
+     * Whether the caller sees the consent's free-text reasons: the patient it is about and
+     * consent-admins do; a grantee sees only that a permit exists, not why.
+     */
+    boolean showsReasons(Consent c) {
+        return all || (self != null && self.patientId().equals(c.patientId) && self.issuer().equals(c.issuer));
     }
 
     boolean none() {
@@ -40,8 +52,10 @@ record ConsentVisibility(boolean all, PatientRef self, String granteeUser) {
             params.put("visSelfIssuer", self.issuer());
         }
         if (granteeUser != null) {
-            any.add("(c.granteeType = 'user' and c.grantee = :visGrantee)");
+            any.add("(c.granteeType = 'user' and c.grantee = :visGrantee and c.decision = 'permit'"
+                    + " and c.status = 'active' and c.periodStart <= :visNow and (c.periodEnd is null or c.periodEnd > :visNow))");
             params.put("visGrantee", granteeUser);
+            params.put("visNow", now);
         }
         return any.isEmpty() ? "1 = 0" : "(" + String.join(" or ", any) + ")";
     }
