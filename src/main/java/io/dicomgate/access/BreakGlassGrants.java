@@ -18,6 +18,7 @@ import jakarta.transaction.Transactional.TxType;
 
 import io.dicomgate.access.Scopes.Permission;
 import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.web.ControlCharacters;
 import io.quarkus.security.ForbiddenException;
 
 /**
@@ -103,6 +104,7 @@ public class BreakGlassGrants {
         if (reason == null || reason.isBlank()) {
             throw new InvalidRequestException("X-Break-Glass-Reason must give a reason");
         }
+        ControlCharacters.checkFreeText("X-Break-Glass-Reason", reason);
         if (reason.length() > MAX_REASON) {
             throw new InvalidRequestException("the break-the-glass reason must be at most " + MAX_REASON + " characters");
         }

@@ -81,9 +81,22 @@ public class AuditObserver {
                 issuer = patient.get().issuer();
             }
         }
-        return new AuditEvent(AuditChain.storedTime(e.time()), e.requestId(), e.subject(), e.username(),
-                e.clientId(), e.roles(), e.sourceAddress(), e.action(), patientId, issuer, e.studyUid(), e.seriesUid(),
-                e.instanceUid(), e.outcome(), e.httpStatus(), e.purposeOfUse(), e.breakGlassReason(), e.detail());
+        return new AuditEvent(AuditChain.storedTime(e.time()), storable(e.requestId()), storable(e.subject()),
+                storable(e.username()), storable(e.clientId()),
+                e.roles() == null ? null : e.roles().stream().map(AuditObserver::storable).collect(
+                        java.util.stream.Collectors.toUnmodifiableSet()),
+                storable(e.sourceAddress()), e.action(), storable(patientId), storable(issuer), storable(e.studyUid()),
+                storable(e.seriesUid()), storable(e.instanceUid()), e.outcome(), e.httpStatus(), storable(e.purposeOfUse()),
+                storable(e.breakGlassReason()), storable(e.detail()));
+    }
+
+    /**
+     * Every value must be storable, whatever reached the event: PostgreSQL text cannot hold NUL, so a
+     * NUL becomes U+FFFD (the edge refuses control characters in requests; this is the defence in
+     * depth that keeps an event from being lost over one character).
+     */
+    static String storable(String value) {
+        return value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
     }
 
     private static String rootType(Throwable e) {
