@@ -5,9 +5,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Reports the audit write counters under {@code /q/health/ready} ({@code audit-log}). Stays UP: a
- * failed write is an alert (ERROR log and this counter), not a reason to stop serving, see
- * {@link AuditObserver}.
+ * Reports the audit write counters under {@code /q/health/ready} ({@code audit-log}): DOWN while the
+ * latest audit write failed (requests are then refused with 503, see {@link AuditObserver}), so a load
+ * balancer routes around a node that cannot audit; UP again after the next successful write.
  */
 @Readiness
 public class AuditHealthCheck implements HealthCheck {
@@ -20,7 +20,7 @@ public class AuditHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("audit-log").up().withData("writes", observer.writes())
-                .withData("failedWrites", observer.failedWrites()).build();
+        return HealthCheckResponse.named("audit-log").status(!observer.lastWriteFailed())
+                .withData("writes", observer.writes()).withData("failedWrites", observer.failedWrites()).build();
     }
 }

@@ -9,18 +9,20 @@ import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Persists every {@link AuditEvent} at the head of the hash-chained {@code audit_log}, in a
  * transaction of its own so that denials and failures are kept when the request's own work rolls back
  * (the idea of dcm4chee's AuditTriggerObserver).
  *
- * <p>When a write fails the event is lost to the database; that is never silent: an ERROR is logged
- * (exception type, action and request id only, no patient ids, names or tokens) and
- * {@link #failedWrites()} counts it, reported by the {@code audit-log} health check. The request is
- * not failed: its status, which the event records, was decided before the event was fired, and an
- * async event's response is already on its way. A failed audit write does not pass unnoticed, but
- * the answer is not withheld for it.
+ * <p>When a write fails that is never silent: an ERROR is logged (exception type, action and request
+ * id only, no patient ids, names or tokens) and {@link #failedWrites()} counts it, reported by the
+ * {@code audit-log} health check. A synchronous event (the response filter's, fired before the body
+ * is sent) then throws {@link AuditUnavailableException}, and the request is answered {@code 503}
+ * instead of with its data, unless {@code dicomgate.audit.fail-open} says otherwise (warned about at
+ * start-up). Only events of requests refused before their resource ran (no data to withhold) go
+ * asynchronously.
  *
  * <p>An event whose feature named a study but no patient gets the study's patient from the index, so
  * that a retrieve is found under the patient even when the feature did not say whose it was.
@@ -33,13 +35,27 @@ public class AuditObserver {
     private final AuditLogRepository log;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
+    private volatile boolean lastFailed;
 
-    public AuditObserver(AuditLogRepository log) {
+    private final AuditConfig config;
+
+    public AuditObserver(AuditLogRepository log, AuditConfig config) {
         this.log = log;
+        this.config = config;
     }
 
+    void warnWhenFailingOpen(@Observes StartupEvent start) {
+        if (config.failOpen()) {
+            LOG.warn("dicomgate.audit.fail-open=true: requests are answered even when their audit record cannot"
+                    + " be written, so accesses may go unaudited. Do not run this way with patient data.");
+        }
+    }
+
+    /** @throws AuditUnavailableException when the write failed and the trail fails closed */
     void onEvent(@Observes AuditEvent event) {
-        persist(event);
+        if (persist(event) == null && !config.failOpen()) {
+            throw new AuditUnavailableException();
+        }
     }
 
     void onAsyncEvent(@ObservesAsync AuditEvent event) {
@@ -51,9 +67,11 @@ public class AuditObserver {
         try {
             AuditEntry entry = QuarkusTransaction.requiringNew().call(() -> log.append(complete(event)));
             writes.incrementAndGet();
+            lastFailed = false;
             return entry;
         } catch (Exception e) {
             failures.incrementAndGet();
+            lastFailed = true;
             // Type only: driver messages can quote the values (patient ids) of the failed statement.
             LOG.errorf("audit write failed: %s (action %s, request %s); the event is not in the audit log",
                     rootType(e), event.action(), event.requestId());
@@ -64,6 +82,11 @@ public class AuditObserver {
     /** Audit writes that failed since start. */
     public long failedWrites() {
         return failures.get();
+    }
+
+    /** Whether the latest audit write failed. */
+    public boolean lastWriteFailed() {
+        return lastFailed;
     }
 
     /** Audit writes that succeeded since start. */

@@ -60,6 +60,7 @@ public class AuditResponseFilter {
         List<PatientRef> patients = context.patients().isEmpty() ? java.util.Collections.singletonList(null)
                 : List.copyOf(context.patients());
         Instant now = Instant.now();
+        boolean unaudited = false;
         var pathParams = request.getUriInfo().getPathParameters();
         String study = context.studyUid() != null ? context.studyUid() : uid(pathParams.getFirst("studyUid"));
         String series = context.studyUid() != null ? context.seriesUid() : uid(pathParams.getFirst("seriesUid"));
@@ -76,12 +77,34 @@ public class AuditResponseFilter {
                         studyUid, sameStudy ? series : null, sameStudy ? instance : null, outcome, status,
                         context.purposeOfUse(), context.breakGlassReason(), context.detail());
                 if (BlockingOperationControl.isBlockingAllowed()) {
-                    events.fire(event);
+                    try {
+                        events.fire(event);
+                    } catch (AuditUnavailableException e) {
+                        unaudited = true;
+                    }
                 } else {
                     events.fireAsync(event);
                 }
             }
         }
+        if (unaudited) {
+            failClosed(response);
+        }
+    }
+
+    /**
+     * No unaudited access: the answer is replaced, before any of its body is written, by a {@code 503}
+     * (PS3.18 §8.5: the service is unavailable) that carries nothing of the data.
+     */
+    private static void failClosed(ContainerResponseContext response) {
+        response.setStatus(503);
+        var headers = response.getHeaders();
+        headers.remove("Content-Length");
+        headers.remove("Content-Location");
+        headers.remove("Warning");
+        headers.putSingle("Retry-After", "30");
+        response.setEntity("the access could not be recorded in the audit trail; try again later", null,
+                jakarta.ws.rs.core.MediaType.TEXT_PLAIN_TYPE);
     }
 
     private AuditOutcome outcome(int status) {

@@ -1,0 +1,16 @@
+package io.dicomgate.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Audit trail behaviour. */
+@ConfigMapping(prefix = "dicomgate.audit")
+public interface AuditConfig {
+    /**
+     * Whether a request is still answered when its audit record cannot be written (boolean). Off by
+     * default: such a request is answered {@code 503} without its data ("no unaudited access"). On,
+     * accesses may go unaudited; a warning says so at start-up.
+     */
+    @WithDefault("false")
+    boolean failOpen();
+}
