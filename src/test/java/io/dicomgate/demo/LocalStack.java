@@ -81,7 +81,12 @@ public final class LocalStack implements AutoCloseable {
         if (config.postgresPort() != 0) {
             builder.setPort(config.postgresPort());
         }
-        // -Ddicomgate.postgres.<setting>=<value> passes a server setting, e.g. log_min_duration_statement=50.
+        // Durable, as a small clinic may run it for real: the embedded server starts with -F (no fsync) and
+        // synchronous_commit=off unless told otherwise; a later -c fsync=on wins over -F.
+        builder.setServerConfig("fsync", "on");
+        builder.setServerConfig("synchronous_commit", "on");
+        // -Ddicomgate.postgres.<setting>=<value> passes a server setting, e.g. log_min_duration_statement=50
+        // (or fsync=off for a throwaway run: never with data that matters).
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("dicomgate.postgres."))
                 .forEach(k -> builder.setServerConfig(k.substring("dicomgate.postgres.".length()), System.getProperty(k)));
         postgres = builder
