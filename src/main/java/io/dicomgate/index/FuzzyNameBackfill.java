@@ -35,10 +35,10 @@ public class FuzzyNameBackfill {
     }
 
     void onStart(@Observes StartupEvent event) {
-        int patients = fill("patient", "patient_name", "patient_name_fuzzy");
+        int patients = fill("study", "patient_name", "patient_name_fuzzy");
         int studies = fill("study", "referring_physician_name", "referring_physician_name_fuzzy");
         if (patients > 0 || studies > 0) {
-            LOG.infof("fuzzy name columns filled for %d patient(s) and %d stud(ies)", patients, studies);
+            LOG.infof("fuzzy name columns filled: %d patient name(s), %d referring physician name(s)", patients, studies);
         }
     }
 

@@ -94,7 +94,7 @@ public class IndexWriter {
     public Outcome insert(IndexRecord r) {
         try (Connection c = dataSource.getConnection()) {
             long patientPk = upsertPatient(c, r.patient());
-            long studyPk = studyPk(c, r.study(), patientPk);
+            long studyPk = studyPk(c, r.study(), patientPk, r.patient());
             long seriesPk = seriesPk(c, r.series(), studyPk);
             return insertInstance(c, r.instance(), seriesPk, studyPk);
         } catch (SQLException e) {
@@ -102,36 +102,36 @@ public class IndexWriter {
         }
     }
 
+    /** The patient row is an identity key only; its attributes are kept per study ({@link #studyPk}). */
     private static long upsertPatient(Connection c, IndexRecord.PatientRow p) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO patient (patient_id, issuer, patient_name, patient_name_norm, patient_name_fuzzy,
-                    birth_date, sex, attrs_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (patient_id, issuer) DO UPDATE SET
-                    patient_name = EXCLUDED.patient_name, patient_name_norm = EXCLUDED.patient_name_norm,
-                    patient_name_fuzzy = EXCLUDED.patient_name_fuzzy,
-                    birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, attrs_json = EXCLUDED.attrs_json,
-                    updated_at = now()
+                INSERT INTO patient (patient_id, issuer) VALUES (?, ?)
+                ON CONFLICT (patient_id, issuer) DO UPDATE SET updated_at = now()
                 RETURNING pk""")) {
             ps.setString(1, p.patientId());
             ps.setString(2, p.issuer());
-            ps.setString(3, p.name());
-            ps.setString(4, normalizeName(p.name()));
-            setFuzzy(c, ps, 5, p.name());
-            ps.setString(6, p.birthDate());
-            ps.setString(7, p.sex());
-            ps.setString(8, p.attrsJson());
             return singleLong(ps);
         }
     }
 
-    private static long studyPk(Connection c, IndexRecord.StudyRow s, long patientPk) throws SQLException {
+    /**
+     * The study's row, with the Patient module as this instance carries it: a caller who may see this
+     * study sees the patient attributes stored with it, never those of the patient's other studies.
+     * Within one study the last instance stored wins.
+     */
+    private static long studyPk(Connection c, IndexRecord.StudyRow s, long patientPk, IndexRecord.PatientRow p)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession_number, study_id,
                     study_description, referring_physician_name, referring_physician_name_norm,
-                    referring_physician_name_fuzzy, attrs_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (study_uid) DO NOTHING
+                    referring_physician_name_fuzzy, attrs_json, patient_name, patient_name_norm, patient_name_fuzzy,
+                    patient_birth_date, patient_sex, patient_attrs_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (study_uid) DO UPDATE SET
+                    patient_name = EXCLUDED.patient_name, patient_name_norm = EXCLUDED.patient_name_norm,
+                    patient_name_fuzzy = EXCLUDED.patient_name_fuzzy, patient_birth_date = EXCLUDED.patient_birth_date,
+                    patient_sex = EXCLUDED.patient_sex, patient_attrs_json = EXCLUDED.patient_attrs_json
+                    WHERE study.patient_fk = EXCLUDED.patient_fk
                 RETURNING pk""")) {
             ps.setLong(1, patientPk);
             ps.setString(2, s.studyUid());
@@ -144,23 +144,20 @@ public class IndexWriter {
             ps.setString(9, normalizeName(s.referringPhysicianName()));
             setFuzzy(c, ps, 10, s.referringPhysicianName());
             ps.setString(11, s.attrsJson());
+            ps.setString(12, p.name());
+            ps.setString(13, normalizeName(p.name()));
+            setFuzzy(c, ps, 14, p.name());
+            ps.setString(15, p.birthDate());
+            ps.setString(16, p.sex());
+            ps.setString(17, p.attrsJson());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return rs.getLong(1);
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, patient_fk FROM study WHERE study_uid = ?")) {
-            ps.setString(1, s.studyUid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(2) != patientPk) {
-                    throw new IndexConflictException(Kind.HIERARCHY_MISMATCH,
-                            "the study is already stored for a different patient");
-                }
-                return rs.getLong(1);
-            }
-        }
+        // Only a study of another patient leaves the row as it was (the WHERE above) and returns nothing.
+        throw new IndexConflictException(Kind.HIERARCHY_MISMATCH, "the study is already stored for a different patient");
     }
 
     private static long seriesPk(Connection c, IndexRecord.SeriesRow s, long studyPk) throws SQLException {

@@ -9,7 +9,11 @@ import jakarta.persistence.Table;
 
 import io.dicomgate.access.PatientRef;
 
-/** Patient level of the index (PS3.4 C.6.1.1.2 Patient IE). */
+/**
+ * Patient level of the index (PS3.4 C.6.1.1.2 Patient IE): the identity key only (PatientID and
+ * IssuerOfPatientID). The Patient module's other attributes are kept per study, as each study was
+ * stored, so that a caller sees only values from studies they may see.
+ */
 @Entity
 @Table(name = "patient")
 public class Patient {
@@ -19,11 +23,6 @@ public class Patient {
     @Column(name = "patient_id")
     public String patientId;
     public String issuer;
-    @Column(name = "patient_name")
-    public String patientName;
-    @Column(name = "birth_date")
-    public String birthDate;
-    public String sex;
 
     public PatientRef ref() {
         return new PatientRef(patientId, issuer);

@@ -7,11 +7,11 @@ import java.util.Map;
  * Study Root keys, PS3.4 C.6.2.1), the index column each lives in and how it is matched.
  */
 enum MatchKey {
-    PATIENT_NAME(0x00100010, QueryLevel.STUDY, "p.patient_name_norm", Kind.PERSON_NAME, "p.patient_name_fuzzy"),
+    PATIENT_NAME(0x00100010, QueryLevel.STUDY, "st.patient_name_norm", Kind.PERSON_NAME, "st.patient_name_fuzzy"),
     PATIENT_ID(0x00100020, QueryLevel.STUDY, "p.patient_id", Kind.TEXT),
     ISSUER_OF_PATIENT_ID(0x00100021, QueryLevel.STUDY, "p.issuer", Kind.TEXT),
-    PATIENT_BIRTH_DATE(0x00100030, QueryLevel.STUDY, "p.birth_date", Kind.DATE),
-    PATIENT_SEX(0x00100040, QueryLevel.STUDY, "p.sex", Kind.TEXT),
+    PATIENT_BIRTH_DATE(0x00100030, QueryLevel.STUDY, "st.patient_birth_date", Kind.DATE),
+    PATIENT_SEX(0x00100040, QueryLevel.STUDY, "st.patient_sex", Kind.TEXT),
     STUDY_INSTANCE_UID(0x0020000D, QueryLevel.STUDY, "st.study_uid", Kind.UID_LIST),
     STUDY_DATE(0x00080020, QueryLevel.STUDY, "st.study_date", Kind.DATE),
     STUDY_TIME(0x00080030, QueryLevel.STUDY, "st.study_time", Kind.TIME),

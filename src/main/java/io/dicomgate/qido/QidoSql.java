@@ -26,7 +26,7 @@ final class QidoSql {
      * @param fetch rows to fetch (one more than returned, to know whether results were cut)
      */
     static QidoSql build(QidoQuery q, SqlFilter access, int fetch) {
-        StringBuilder sql = new StringBuilder("SELECT p.attrs_json, st.attrs_json, st.study_uid,"
+        StringBuilder sql = new StringBuilder("SELECT st.patient_attrs_json, st.attrs_json, st.study_uid,"
                 + " st.modalities_in_study, st.num_series, st.num_instances");
         if (q.level().includes(QueryLevel.SERIES)) {
             sql.append(", se.attrs_json, se.series_uid, se.num_instances");

@@ -497,31 +497,32 @@ public final class Benchmark {
         String[] sql = {
             "SELECT setseed(" + (Long.parseLong(opts.getOrDefault("seed", "42")) % 1000) / 1000.0 + ")",
             """
-            INSERT INTO patient (patient_id, issuer, patient_name, patient_name_norm, birth_date, sex, attrs_json)
-            SELECT 'IDX-' || g, '', n, n, b, s,
-                   '"00100010":{"vr":"PN","Value":[{"Alphabetic":"' || n || '"}]},"00100020":{"vr":"LO","Value":["IDX-'
-                   || g || '"]},"00100030":{"vr":"DA","Value":["' || b || '"]},"00100040":{"vr":"CS","Value":["' || s || '"]}'
-            FROM (SELECT g, (%1$s)[1 + g %% 10] || '^' || (%2$s)[1 + (g / 10) %% 10] AS n,
-                         to_char(DATE '1930-01-01' + ((g::bigint * 7919) %% 30000)::int, 'YYYYMMDD') AS b,
-                         CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END AS s
-                  FROM generate_series(1, %3$d) g) x
-            """.formatted(surnames, given, patients),
+            INSERT INTO patient (patient_id, issuer) SELECT 'IDX-' || g, '' FROM generate_series(1, %d) g
+            """.formatted(patients),
+            // The Patient module is stored per study (as each study was sent): the same for all of a patient's here.
             """
             INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession_number, study_id,
                                study_description, referring_physician_name, referring_physician_name_norm,
-                               modalities_in_study, num_series, num_instances, attrs_json)
+                               modalities_in_study, num_series, num_instances, attrs_json,
+                               patient_name, patient_name_norm, patient_birth_date, patient_sex, patient_attrs_json)
             SELECT p.pk, u, d, '101500', 'ACC' || g, 'S' || g, m || ' STUDY', 'HOUSE^GREGORY', 'HOUSE^GREGORY',
                    ARRAY[m], 2, 10,
                    '"00080020":{"vr":"DA","Value":["' || d || '"]},"00080030":{"vr":"TM","Value":["101500"]},'
                    || '"00080050":{"vr":"SH","Value":["ACC' || g || '"]},"00080090":{"vr":"PN","Value":[{"Alphabetic":"HOUSE^GREGORY"}]},'
                    || '"00081030":{"vr":"LO","Value":["' || m || ' STUDY"]},"0020000D":{"vr":"UI","Value":["' || u || '"]},'
-                   || '"00200010":{"vr":"SH","Value":["S' || g || '"]}'
-            FROM (SELECT g, '%1$s.1.' || g AS u,
+                   || '"00200010":{"vr":"SH","Value":["S' || g || '"]}',
+                   n, n, b, s,
+                   '"00100010":{"vr":"PN","Value":[{"Alphabetic":"' || n || '"}]},"00100020":{"vr":"LO","Value":["IDX-'
+                   || pn || '"]},"00100030":{"vr":"DA","Value":["' || b || '"]},"00100040":{"vr":"CS","Value":["' || s || '"]}'
+            FROM (SELECT g, pn, '%1$s.1.' || g AS u,
                          to_char(DATE '2010-01-01' + ((g::bigint * 104729) %% 5475)::int, 'YYYYMMDD') AS d,
-                         (%2$s)[1 + floor(random() * 5)::int] AS m
-                  FROM generate_series(1, %3$d) g) x
-            JOIN patient p ON p.patient_id = 'IDX-' || (1 + (g - 1) %% %4$d)
-            """.formatted(root, mods, studies, patients),
+                         (%2$s)[1 + floor(random() * 5)::int] AS m,
+                         (%5$s)[1 + pn %% 10] || '^' || (%6$s)[1 + (pn / 10) %% 10] AS n,
+                         to_char(DATE '1930-01-01' + ((pn::bigint * 7919) %% 30000)::int, 'YYYYMMDD') AS b,
+                         CASE WHEN pn %% 2 = 0 THEN 'F' ELSE 'M' END AS s
+                  FROM (SELECT g, 1 + (g - 1) %% %4$d AS pn FROM generate_series(1, %3$d) g) gg) x
+            JOIN patient p ON p.patient_id = 'IDX-' || pn
+            """.formatted(root, mods, studies, patients, surnames, given),
             """
             INSERT INTO series (study_fk, series_uid, modality, series_number, series_description, num_instances, attrs_json)
             SELECT st.pk, u, st.modalities_in_study[1], k, 'SERIES ' || k, 10,

@@ -35,9 +35,8 @@ class FuzzyNameBackfillTest {
                 .referringPhysician("Brontë^Charlotte");
         Api.store(a.bytes()).then().statusCode(200);
         try (var c = dataSource.getConnection(); var s = c.createStatement()) {
-            s.executeUpdate("UPDATE patient SET patient_name_fuzzy = NULL WHERE issuer = '" + issuer + "'");
-            s.executeUpdate("UPDATE study SET referring_physician_name_fuzzy = NULL WHERE study_uid = '"
-                    + a.studyUid() + "'");
+            s.executeUpdate("UPDATE study SET patient_name_fuzzy = NULL, referring_physician_name_fuzzy = NULL"
+                    + " WHERE study_uid = '" + a.studyUid() + "'");
         }
         Api.as(Api.ADMIN).queryParam("IssuerOfPatientID", issuer).queryParam("PatientName", "nunez")
                 .queryParam("fuzzymatching", "true").get("/dicomweb/studies").then().statusCode(204);
@@ -45,8 +44,8 @@ class FuzzyNameBackfillTest {
         backfill.onStart(null);
 
         try (var c = dataSource.getConnection(); var s = c.prepareStatement(
-                "SELECT array_to_string(patient_name_fuzzy, ' ') FROM patient WHERE issuer = ?")) {
-            s.setString(1, issuer);
+                "SELECT array_to_string(patient_name_fuzzy, ' ') FROM study WHERE study_uid = ?")) {
+            s.setString(1, a.studyUid());
             try (var rs = s.executeQuery()) {
                 rs.next();
                 assertEquals("INIGO NUNEZ", rs.getString(1));
@@ -57,6 +56,6 @@ class FuzzyNameBackfillTest {
                 .body("[0].'00100020'.Value[0]", equalTo("OLD"));
         Api.as(Api.ADMIN).queryParam("IssuerOfPatientID", issuer).queryParam("ReferringPhysicianName", "bronte")
                 .queryParam("fuzzymatching", "true").get("/dicomweb/studies").then().statusCode(200);
-        assertEquals(0, backfill.fill("patient", "patient_name", "patient_name_fuzzy"), "nothing left to do");
+        assertEquals(0, backfill.fill("study", "patient_name", "patient_name_fuzzy"), "nothing left to do");
     }
 }

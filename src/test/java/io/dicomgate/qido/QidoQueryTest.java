@@ -27,8 +27,8 @@ class QidoQueryTest {
 
     @ParameterizedTest(name = "{0}={1} → {2}")
     @CsvSource(delimiter = '|', value = {
-            "PatientName|Doe*|p.patient_name_norm LIKE ? ESCAPE '\\'|DOE%",
-            "PatientName|Doe^John|p.patient_name_norm = ?|DOE^JOHN",
+            "PatientName|Doe*|st.patient_name_norm LIKE ? ESCAPE '\\'|DOE%",
+            "PatientName|Doe^John|st.patient_name_norm = ?|DOE^JOHN",
             "PatientID|A_1%|p.patient_id = ?|A_1%",
             "PatientID|A_1*|p.patient_id LIKE ? ESCAPE '\\'|A\\_1%",
             "00100020|X?|p.patient_id LIKE ? ESCAPE '\\'|X_",
@@ -48,9 +48,9 @@ class QidoQueryTest {
 
     @ParameterizedTest(name = "fuzzy {0}={1} → {2}")
     @CsvSource(delimiter = '|', value = {
-            "PatientName|jurgen^muller|p.patient_name_fuzzy @> ARRAY[?]::text[] AND p.patient_name_fuzzy @> ARRAY[?]::text[]|JURGEN,MULLER",
-            "PatientName|Doe John|p.patient_name_fuzzy @> ARRAY[?]::text[] AND p.patient_name_fuzzy @> ARRAY[?]::text[]|DOE,JOHN",
-            "PatientName|Mül*|unnest(p.patient_name_fuzzy) AS w WHERE w LIKE ?|MUL%",
+            "PatientName|jurgen^muller|st.patient_name_fuzzy @> ARRAY[?]::text[] AND st.patient_name_fuzzy @> ARRAY[?]::text[]|JURGEN,MULLER",
+            "PatientName|Doe John|st.patient_name_fuzzy @> ARRAY[?]::text[] AND st.patient_name_fuzzy @> ARRAY[?]::text[]|DOE,JOHN",
+            "PatientName|Mül*|unnest(st.patient_name_fuzzy) AS w WHERE w LIKE ?|MUL%",
             "PatientName|^|LIMIT|",
             "ReferringPhysicianName|wilson|st.referring_physician_name_fuzzy @> ARRAY[?]::text[]|WILSON",
             "PatientID|müller|p.patient_id = ?|müller",
@@ -69,7 +69,7 @@ class QidoQueryTest {
     @Test
     void withoutFuzzymatchingPersonNamesMatchLiterally() {
         QidoSql sql = QidoSql.build(parse(QueryLevel.STUDY, "PatientName", "jurgen^muller"), SqlFilter.ALL, 11);
-        assertTrue(sql.sql.contains("p.patient_name_norm = ?") && !sql.sql.contains("fuzzy"), sql.sql);
+        assertTrue(sql.sql.contains("st.patient_name_norm = ?") && !sql.sql.contains("fuzzy"), sql.sql);
         assertEquals(List.of("JURGEN^MULLER", 11, 0), sql.params);
     }
 
