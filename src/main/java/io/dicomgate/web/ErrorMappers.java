@@ -60,6 +60,13 @@ public class ErrorMappers {
         return text(Status.FORBIDDEN, e.getMessage());
     }
 
+    /** No capacity now (a bulkhead is full, a budget is spent): 503 with Retry-After. */
+    @ServerExceptionMapper
+    RestResponse<String> busy(ServiceBusyException e) {
+        return RestResponse.ResponseBuilder.create(Status.SERVICE_UNAVAILABLE, e.getMessage())
+                .type(MediaType.TEXT_PLAIN_TYPE).header("Retry-After", Integer.toString(e.retryAfterSeconds())).build();
+    }
+
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     RestResponse<?> unexpected(RuntimeException e) {
         if (e instanceof jakarta.ws.rs.WebApplicationException wae) {

@@ -14,7 +14,10 @@ import io.dicomgate.dicom.Part10Scanner;
 import io.dicomgate.dicom.PixelDataLocation;
 import io.dicomgate.testsupport.DicomFixtures;
 
-/** The pipeline alone, without HTTP, on a 512×512 16-bit CT frame: printed for the README. */
+/**
+ * The pipeline alone, without HTTP, on a 512×512 16-bit CT frame: the sizes are asserted, the timings only
+ * printed for the README (never asserted: a shared machine's timings prove nothing).
+ */
 class RenderTimingTest {
 
     /** A disc of soft tissue (CT values 0..199 after the -1024 intercept) in air. */
@@ -63,7 +66,6 @@ class RenderTimingTest {
             System.out.printf("RENDER-TIMING in process, p50 of 40 after warm-up: 512x512 16-bit CT -> JPEG %.1f ms,"
                     + " -> 128x128 thumbnail JPEG %.1f ms (header read, decode, window, scale, encode)%n",
                     full[20] / 1e6, thumb[20] / 1e6);
-            assertTrue(full[20] < 1_000_000_000L);
         } finally {
             Files.deleteIfExists(file);
         }
