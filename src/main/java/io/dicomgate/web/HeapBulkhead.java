@@ -2,11 +2,17 @@ package io.dicomgate.web;
 
 import java.util.concurrent.Semaphore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.inject.Instance;
 
+import io.quarkus.arc.Arc;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -39,9 +45,11 @@ public class HeapBulkhead {
     private final Semaphore budget;
     private final int budgetKib;
     private final Config config;
+    private final Instance<RequestPermits> requestPermits;
 
-    public HeapBulkhead(Config config) {
+    public HeapBulkhead(Config config, Instance<RequestPermits> requestPermits) {
         this.config = config;
+        this.requestPermits = requestPermits;
         long bytes = config.heapBudgetMb().map(mb -> mb * 1024L * 1024L).orElse(Runtime.getRuntime().maxMemory() / 4);
         this.budgetKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1024, bytes / 1024));
         this.budget = new Semaphore(budgetKib, true);
@@ -84,7 +92,30 @@ public class HeapBulkhead {
             Thread.currentThread().interrupt();
             throw new ServiceBusyException("interrupted while waiting to render", RETRY_AFTER_SECONDS);
         }
-        return new Permit((int) kib);
+        Permit permit = new Permit((int) kib);
+        if (Arc.container() != null && Arc.container().requestContext().isActive()) {
+            requestPermits.get().add(permit);
+        }
+        return permit;
+    }
+
+    /**
+     * Permits taken during a request, returned when the request ends at the latest — also when its body
+     * was never written (the client left first, or the answer was replaced, e.g. by a 503).
+     */
+    @RequestScoped
+    public static class RequestPermits {
+        private final List<Permit> permits = new ArrayList<>();
+
+        synchronized void add(Permit permit) {
+            permits.add(permit);
+        }
+
+        @PreDestroy
+        synchronized void closeAll() {
+            permits.forEach(Permit::close);
+            permits.clear();
+        }
     }
 
     /**

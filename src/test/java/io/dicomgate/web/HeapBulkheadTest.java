@@ -22,7 +22,7 @@ class HeapBulkheadTest {
             public Duration maxWait() {
                 return Duration.ofMillis(20);
             }
-        });
+        }, null);
     }
 
     @Test
