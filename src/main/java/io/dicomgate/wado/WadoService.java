@@ -333,16 +333,23 @@ public class WadoService {
     }
 
     /**
-     * Resolves the study's patient and asks the access policy; a refusal is thrown as
-     * {@link AccessDeniedException}, answered exactly like an unknown study. A clinician with
+     * Resolves the study's patient and asks the access policy — for an unknown study too, so both cost
+     * the same queries; a refusal is thrown as {@link AccessDeniedException}, answered exactly like an
+     * unknown study. A clinician with
      * {@code emergency-access} who sends a break-the-glass reason opens a grant for this patient.
      */
     private void requireStudy(RetrieveRequest request, Caller caller) {
         audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
-        Study study = studies.findByUidWithPatient(request.studyUid()).orElseThrow(ResourceNotFoundException::new);
+        Study study = studies.findByUidWithPatient(request.studyUid()).orElse(null);
+        boolean readable = access.canRead(caller, Permission.READ, request.studyUid());
+        if (study == null) {
+            // The access query ran for the unknown study too: hidden and unknown cost the same queries,
+            // so response time does not tell them apart either.
+            throw new ResourceNotFoundException();
+        }
         PatientRef patient = study.patient.ref();
         audit.patient(patient);
-        if (access.canRead(caller, Permission.READ, request.studyUid())) {
+        if (readable) {
             return;
         }
         if (breakGlass.openIfRequested(caller, request.breakGlass(), patient)) {
