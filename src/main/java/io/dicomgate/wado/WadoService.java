@@ -51,6 +51,7 @@ import io.dicomgate.index.InstanceRepository;
 import io.dicomgate.index.Study;
 import io.dicomgate.index.StudyRepository;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.web.HeapBulkhead;
 
 /**
  * WADO-RS Retrieve (PS3.18 §10.4): instances, metadata, bulk data and frames, streamed from the
@@ -69,9 +70,11 @@ public class WadoService {
     private final AccessPolicy access;
     private final BreakGlassGrants breakGlass;
     private final AuditContext audit;
+    private final HeapBulkhead bulkhead;
 
     public WadoService(StudyRepository studies, InstanceRepository instances, BlobStore blobs, AccessPolicy access,
-            BreakGlassGrants breakGlass, AuditContext audit) {
+            BreakGlassGrants breakGlass, AuditContext audit, HeapBulkhead bulkhead) {
+        this.bulkhead = bulkhead;
         this.studies = studies;
         this.instances = instances;
         this.blobs = blobs;
@@ -94,10 +97,16 @@ public class WadoService {
         if (selected.size() == 1) {
             Instance only = selected.get(0);
             String ts = sentSyntax(choice.transferSyntax(), only);
-            byte[] transcoded = ts.equals(only.transferSyntaxUid) ? null : transcodeOr406(only, ts);
+            byte[] transcoded = null;
+            if (!ts.equals(only.transferSyntaxUid)) {
+                try (HeapBulkhead.Permit permit = bulkhead.acquire(transcodeBytes(only))) {
+                    transcoded = transcodeOr406(only, ts);
+                }
+            }
+            byte[] converted = transcoded;
             StreamingOutput content = out -> {
-                if (transcoded != null) {
-                    out.write(transcoded);
+                if (converted != null) {
+                    out.write(converted);
                 } else {
                     writeInstance(only, ts, out);
                 }
@@ -115,16 +124,31 @@ public class WadoService {
             };
             return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM, boundary)).build();
         }
+        // Transcoding holds one instance at a time: the bulkhead share of the largest, taken before the
+        // response starts (503 when spent), returned when the body is written.
+        long heap = 0;
+        for (Instance instance : selected) {
+            if (!sentSyntax(choice.transferSyntax(), instance).equals(instance.transferSyntaxUid)) {
+                heap = Math.max(heap, transcodeBytes(instance));
+            }
+        }
+        HeapBulkhead.Permit permit = heap == 0 ? null : bulkhead.acquire(heap);
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
-            MultipartWriter multipart = new MultipartWriter(out, boundary);
-            for (Instance instance : selected) {
-                String ts = sentSyntax(choice.transferSyntax(), instance);
-                multipart.startPart(DicomMediaTypes.DICOM + "; transfer-syntax=" + ts, null);
-                writeInstance(instance, ts, multipart.body());
-                multipart.endPart();
+            try {
+                MultipartWriter multipart = new MultipartWriter(out, boundary);
+                for (Instance instance : selected) {
+                    String ts = sentSyntax(choice.transferSyntax(), instance);
+                    multipart.startPart(DicomMediaTypes.DICOM + "; transfer-syntax=" + ts, null);
+                    writeInstance(instance, ts, multipart.body());
+                    multipart.endPart();
+                }
+                multipart.finish();
+            } finally {
+                if (permit != null) {
+                    permit.close();
+                }
             }
-            multipart.finish();
         };
         return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM, boundary)).build();
     }
@@ -264,6 +288,7 @@ public class WadoService {
      */
     private Response decodedFrames(Instance instance, Path file, List<Integer> numbers, int frameCount) {
         byte[] pixels;
+        bulkhead.acquire(transcodeBytes(instance)); // held while the frames are written, returned at request end
         try {
             pixels = Transcoder.decodedPixelData(file);
         } catch (Transcoder.TranscodeException e) {
@@ -364,6 +389,16 @@ public class WadoService {
 
     private static String sentSyntax(String chosen, Instance instance) {
         return chosen.equals(RetrieveNegotiation.AS_STORED) ? instance.transferSyntaxUid : chosen;
+    }
+
+    /**
+     * Heap a transcoding of this instance may hold (the whole instance is converted in memory): its
+     * decoded pixels about three times over, and its stored bytes twice.
+     */
+    private static long transcodeBytes(Instance i) {
+        long decoded = (long) nz(i.rows) * nz(i.columns) * (i.samplesPerPixel == null ? 1 : i.samplesPerPixel)
+                * Math.max(1, (nz(i.bitsAllocated) + 7) / 8) * (i.numberOfFrames == null ? 1 : Math.max(1, i.numberOfFrames));
+        return decoded * 3 + i.sizeBytes * 2;
     }
 
     private static Transcoder.Stored stored(Instance instance) {
