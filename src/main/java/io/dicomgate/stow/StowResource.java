@@ -29,10 +29,12 @@ public class StowResource {
 
     private final StowService stow;
     private final CurrentCaller caller;
+    private final UploadSlots slots;
 
-    public StowResource(StowService stow, CurrentCaller caller) {
+    public StowResource(StowService stow, CurrentCaller caller, UploadSlots slots) {
         this.stow = stow;
         this.caller = caller;
+        this.slots = slots;
     }
 
     /** PS3.18 §10.5 Store Transaction — Studies. */
@@ -42,7 +44,9 @@ public class StowResource {
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response store(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context UriInfo uriInfo) {
-        return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo), caller.get()));
+        try (UploadSlots.Slot slot = slots.take(caller.get())) {
+            return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo), caller.get()));
+        }
     }
 
     /** PS3.18 §10.5 Store Transaction — Study: every instance must belong to {studyUid}. */
@@ -52,7 +56,10 @@ public class StowResource {
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response storeInStudy(@RestPath String studyUid, InputStream body,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo) {
-        return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo), caller.get()));
+        try (UploadSlots.Slot slot = slots.take(caller.get())) {
+            return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo),
+                    caller.get()));
+        }
     }
 
     private static Response respond(StowResult result) {

@@ -60,6 +60,13 @@ public class ErrorMappers {
         return text(Status.FORBIDDEN, e.getMessage());
     }
 
+    /** The caller's own limit is reached: 429 with Retry-After. */
+    @ServerExceptionMapper
+    RestResponse<String> tooMany(TooManyRequestsException e) {
+        return RestResponse.ResponseBuilder.<String> create(429).entity(e.getMessage()).type(MediaType.TEXT_PLAIN_TYPE)
+                .header("Retry-After", Integer.toString(e.retryAfterSeconds())).build();
+    }
+
     /** No capacity now (a bulkhead is full, a budget is spent): 503 with Retry-After. */
     @ServerExceptionMapper
     RestResponse<String> busy(ServiceBusyException e) {

@@ -27,7 +27,7 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * An upload that stalls is cut by the idle timeout ({@code quarkus.http.idle-timeout}, 60 s in
  * production, 2 s here): the connection is closed, the staging file of its half-received part is
- * removed and nothing is stored.
+ * removed and nothing is stored; meanwhile it holds one of its caller's upload slots (1 here).
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
@@ -37,7 +37,7 @@ class StalledUploadTest {
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.idle-timeout", "2S");
+            return Map.of("quarkus.http.idle-timeout", "2S", "dicomgate.stow.max-concurrent-uploads", "1");
         }
     }
 
@@ -56,6 +56,10 @@ class StalledUploadTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, body.length / 2);
             out.flush();
+            // While it stalls, the same caller's next upload is over its limit of one: 429.
+            Thread.sleep(300);
+            Api.as(Api.INGEST).contentType(Multipart.DICOM_TYPE).body(Multipart.of(DicomFixtures.instance().bytes()).bytes())
+                    .post("/dicomweb/studies").then().statusCode(429).header("Retry-After", "2");
             // Then nothing more: the server must answer or close, not wait for ever.
             InputStream in = socket.getInputStream();
             long t0 = System.nanoTime();
@@ -69,6 +73,8 @@ class StalledUploadTest {
         }
         assertEquals(stagedBefore, count(staging), "no staging file left behind");
         Api.as(Api.ADMIN).queryParam("StudyInstanceUID", b.studyUid()).get("/dicomweb/studies").then().statusCode(204);
+        // The slot of the dead upload is free again.
+        Api.store(DicomFixtures.instance().bytes()).then().statusCode(200);
         assertTrue(Files.isDirectory(staging));
     }
 
