@@ -33,4 +33,13 @@ public class AccessLogResource {
     public List<AccessLogEntry> accessLog(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         return audit.accessLog(caller.get(), limit, offset);
     }
+
+    /** The same accesses grouped by who, application, study and action, latest first; 403 without a patient. */
+    @GET
+    @Path("/summary")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.PATIENT)
+    public List<AccessSummary> summary(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        return audit.accessSummary(caller.get(), limit, offset);
+    }
 }

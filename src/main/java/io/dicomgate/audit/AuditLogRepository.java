@@ -157,6 +157,36 @@ public class AuditLogRepository {
                 List.of(patient.patientId(), patient.issuer(), AuditAction.ACCESS_LOG_READ.name(), limit, offset));
     }
 
+    /**
+     * The patient's accesses grouped by who, application, study and action, latest group first (the
+     * patient's own readings of their access log left out).
+     */
+    public List<AccessSummary> accessSummary(PatientRef patient, int limit, long offset) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT username, client_id, study_uid, action, min(event_time), max(event_time), count(*),
+                    bool_or(break_glass_reason IS NOT NULL OR purpose_of_use = 'BTG'),
+                    count(*) FILTER (WHERE outcome <> 'SUCCESS'),
+                    (array_agg(break_glass_reason ORDER BY seq DESC) FILTER (WHERE break_glass_reason IS NOT NULL))[1]
+                FROM audit_log WHERE patient_id = ? AND issuer = ? AND action <> ?
+                GROUP BY username, client_id, study_uid, action
+                ORDER BY max(event_time) DESC, max(seq) DESC LIMIT ? OFFSET ?""")) {
+            ps.setString(1, patient.patientId());
+            ps.setString(2, patient.issuer());
+            ps.setString(3, AuditAction.ACCESS_LOG_READ.name());
+            ps.setInt(4, limit);
+            ps.setLong(5, offset);
+            List<AccessSummary> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AccessSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant().toString(), rs.getTimestamp(6).toInstant().toString(),
+                            rs.getLong(7), rs.getBoolean(8), rs.getLong(9), rs.getString(10)));
+                }
+            }
+            return out;
+        }
+    }
+
     /** The patient a stored study belongs to, to name the patient of events whose feature did not. */
     public Optional<PatientRef> patientOfStudy(String studyUid) throws SQLException {
         try (Connection c = dataSource.getConnection();

@@ -88,6 +88,28 @@ public class AuditService {
         }
     }
 
+    /**
+     * The caller's accesses grouped (who, application, study, action; first and last time, count,
+     * break-the-glass, refusals), latest first, paged.
+     *
+     * @throws ForbiddenException when the token names no patient
+     */
+    public List<AccessSummary> accessSummary(Caller caller, String limit, String offset) {
+        audit.action(AuditAction.ACCESS_LOG_READ);
+        PatientRef self = caller.patient();
+        if (self == null) {
+            throw new ForbiddenException();
+        }
+        audit.patient(self);
+        int n = limit == null ? DEFAULT_LIMIT : (int) AuditFilter.number("limit", limit, 1, MAX_LIMIT);
+        long skip = offset == null ? 0 : AuditFilter.number("offset", offset, 0, Integer.MAX_VALUE);
+        try {
+            return log.accessSummary(self, n, skip);
+        } catch (SQLException e) {
+            throw new AuditStoreException(e);
+        }
+    }
+
     private static String withAfter(URI uri, long seq) {
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         StringBuilder kept = new StringBuilder();

@@ -179,23 +179,32 @@ const actions = {
 const outcomes = { SUCCESS: 'Allowed', DENIED: 'Refused', NOT_FOUND: 'Refused', INVALID_REQUEST: 'Invalid request', FAILURE: 'Failed' };
 
 async function loadAccessLog() {
-  const r = await oidc.api('/api/me/access-log?limit=100', { headers: { Accept: 'application/json' } });
+  // Grouped: one row per who, application, study and action (a week of viewing is hundreds of requests).
+  const r = await oidc.api('/api/me/access-log/summary?limit=100', { headers: { Accept: 'application/json' } });
   if (!r.ok) throw new Error(`Your access log could not be loaded (${r.status}).`);
-  const entries = await r.json();
+  const groups = await r.json();
   const rows = $('log-rows');
   rows.replaceChildren();
-  for (const e of entries) {
-    const what = actions[e.action] || e.action;
-    const study = e.studyUid ? (studyNames.get(e.studyUid) || 'a study') : null;
-    rows.append(el('tr', { class: e.breakGlass ? 'emergency' : null, 'data-username': e.username, 'data-action': e.action, 'data-break-glass': String(!!e.breakGlass) },
-      el('td', { 'data-label': 'When' }, el('time', { datetime: e.time }, dateTime(e.time))),
-      el('td', { 'data-label': 'Who' }, e.username || 'unknown', el('br'), el('small', {}, `via ${e.clientId || 'unknown application'}`)),
+  for (const g of groups) {
+    const what = actions[g.action] || g.action;
+    const study = g.studyUid ? (studyNames.get(g.studyUid) || 'a study') : null;
+    const when = g.count > 1 && g.first !== g.last
+      ? [el('time', { datetime: g.last }, dateTime(g.last)), el('br'), el('small', {}, `${g.count} times since `),
+        el('time', { datetime: g.first }, dateTime(g.first))]
+      : el('time', { datetime: g.last }, dateTime(g.last));
+    const ok = g.count - g.refused;
+    const result = g.refused === 0 ? el('span', { class: 'badge' }, outcomes.SUCCESS)
+      : ok === 0 ? el('span', { class: 'badge refused' }, outcomes.DENIED)
+        : [el('span', { class: 'badge' }, `${outcomes.SUCCESS} ${ok}×`), ' ', el('span', { class: 'badge refused' }, `${outcomes.DENIED} ${g.refused}×`)];
+    rows.append(el('tr', { class: g.breakGlass ? 'emergency' : null, 'data-username': g.username, 'data-action': g.action, 'data-break-glass': String(!!g.breakGlass), 'data-count': String(g.count) },
+      el('td', { 'data-label': 'When' }, when),
+      el('td', { 'data-label': 'Who' }, g.username || 'unknown', el('br'), el('small', {}, `via ${g.clientId || 'unknown application'}`)),
       el('td', { 'data-label': 'What' }, what, study ? ` — ${study}` : '',
-        e.breakGlass ? [el('br'), el('span', { class: 'badge emergency' }, 'Emergency access (break the glass)'),
-          e.breakGlassReason ? el('small', {}, ` Reason: ${e.breakGlassReason}`) : null] : null),
-      el('td', { 'data-label': 'Result' }, el('span', { class: `badge ${e.outcome === 'SUCCESS' ? '' : 'refused'}` }, outcomes[e.outcome] || e.outcome))));
+        g.breakGlass ? [el('br'), el('span', { class: 'badge emergency' }, 'Emergency access (break the glass)'),
+          g.breakGlassReason ? el('small', {}, ` Reason: ${g.breakGlassReason}`) : null] : null),
+      el('td', { 'data-label': 'Result' }, result)));
   }
-  $('log-empty').hidden = entries.length > 0;
+  $('log-empty').hidden = groups.length > 0;
 }
 
 async function main() {

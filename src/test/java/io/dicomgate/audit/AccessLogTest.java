@@ -1,5 +1,6 @@
 package io.dicomgate.audit;
 
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -104,6 +105,38 @@ class AccessLogTest {
         Api.as(me).get("/api/me/access-log?limit=1&offset=1").then().body("$", hasSize(1))
                 .body("[0].outcome", equalTo("DENIED"));
         Api.as(me).get("/api/me/access-log?offset=2").then().body("$", empty());
+    }
+
+    @Test
+    void summaryGroupsAWeekOfViewingIntoOneRowPerWhoStudyAndAction() {
+        String pid = patientId();
+        Instant t = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        for (int i = 0; i < 40; i++) {
+            events.fire(new AuditEvent(t.plusSeconds(i), AuditRows.requestId(), "sub-dr", "dr-house", "viewer",
+                    Set.of("clinician"), null, AuditAction.RETRIEVE, pid, "", "1.2.9.1", null, null,
+                    i == 0 ? AuditOutcome.DENIED : AuditOutcome.SUCCESS, i == 0 ? 404 : 200, null, null, null));
+        }
+        events.fire(new AuditEvent(t.plusSeconds(100), AuditRows.requestId(), "sub-dr", "dr-house", "viewer",
+                Set.of("clinician", "emergency-access"), null, AuditAction.RETRIEVE, pid, "", "1.2.9.2", null, null,
+                AuditOutcome.SUCCESS, 200, "BTG", "trauma", null));
+        events.fire(new AuditEvent(t.plusSeconds(50), AuditRows.requestId(), "sub-ct", "dr-cuddy", "viewer",
+                Set.of("clinician"), null, AuditAction.SEARCH, pid, "", null, null, null, AuditOutcome.SUCCESS, 200,
+                null, null, null));
+        String me = TestTokens.patient("pat-" + pid, pid);
+        JsonPath summary = Api.as(me).get("/api/me/access-log/summary").then().statusCode(200).extract().jsonPath();
+        assertEquals(3, summary.getList("$").size(), summary.prettify());
+        // Latest group first: the emergency access (t+100), the search (t+50), the 40 views (last at t+39).
+        assertEquals(java.util.Arrays.asList("1.2.9.2", null, "1.2.9.1"), summary.getList("studyUid"));
+        assertEquals(true, summary.getBoolean("[0].breakGlass"));
+        assertEquals("trauma", summary.getString("[0].breakGlassReason"));
+        assertEquals(40, summary.getInt("[2].count"));
+        assertEquals(1, summary.getInt("[2].refused"));
+        assertEquals("dr-house", summary.getString("[2].username"));
+        assertEquals(t.toString(), summary.getString("[2].first"));
+        assertEquals(t.plusSeconds(39).toString(), summary.getString("[2].last"));
+        Api.as(me).get("/api/me/access-log/summary?limit=1&offset=2").then().body("studyUid", contains("1.2.9.1"));
+        Api.as(me).get("/api/me/access-log/summary?limit=0").then().statusCode(400);
+        Api.as(Api.ADMIN).get("/api/me/access-log/summary").then().statusCode(403);
     }
 
     @Test
