@@ -73,16 +73,9 @@ public class AuditService {
      * @throws ForbiddenException when the token names no patient
      */
     public List<AccessLogEntry> accessLog(Caller caller, String limit, String offset) {
-        audit.action(AuditAction.ACCESS_LOG_READ);
-        PatientRef self = caller.patient();
-        if (self == null) {
-            throw new ForbiddenException();
-        }
-        audit.patient(self);
-        int n = limit == null ? DEFAULT_LIMIT : (int) AuditFilter.number("limit", limit, 1, MAX_LIMIT);
-        long skip = offset == null ? 0 : AuditFilter.number("offset", offset, 0, Integer.MAX_VALUE);
+        OwnPage page = ownPage(caller, limit, offset);
         try {
-            return log.accessesTo(self, n, skip).stream().map(AccessLogEntry::of).toList();
+            return log.accessesTo(page.self(), page.limit(), page.offset()).stream().map(AccessLogEntry::of).toList();
         } catch (SQLException e) {
             throw new AuditStoreException(e);
         }
@@ -95,6 +88,19 @@ public class AuditService {
      * @throws ForbiddenException when the token names no patient
      */
     public List<AccessSummary> accessSummary(Caller caller, String limit, String offset) {
+        OwnPage page = ownPage(caller, limit, offset);
+        try {
+            return log.accessSummary(page.self(), page.limit(), page.offset());
+        } catch (SQLException e) {
+            throw new AuditStoreException(e);
+        }
+    }
+
+    private record OwnPage(PatientRef self, int limit, long offset) {
+    }
+
+    /** The caller's own patient (audited as read) and the page asked for; 403 without a patient. */
+    private OwnPage ownPage(Caller caller, String limit, String offset) {
         audit.action(AuditAction.ACCESS_LOG_READ);
         PatientRef self = caller.patient();
         if (self == null) {
@@ -103,11 +109,7 @@ public class AuditService {
         audit.patient(self);
         int n = limit == null ? DEFAULT_LIMIT : (int) AuditFilter.number("limit", limit, 1, MAX_LIMIT);
         long skip = offset == null ? 0 : AuditFilter.number("offset", offset, 0, Integer.MAX_VALUE);
-        try {
-            return log.accessSummary(self, n, skip);
-        } catch (SQLException e) {
-            throw new AuditStoreException(e);
-        }
+        return new OwnPage(self, n, skip);
     }
 
     private static String withAfter(URI uri, long seq) {

@@ -216,24 +216,27 @@ class AccessMatrixTest extends AccessMatrix {
 
     @Test
     void breakGlassOpensNothingWhenConsentAlreadyAllows() throws Exception {
-        ensureFixture();
-        // The house clinician of the matrix has a permit for CONSENTED; with emergency-access too, the
-        // header must not open a grant there.
+        // A clinician with a permit for the patient and emergency-access too: the header opens no grant.
         String clinician = "dr.consented-" + UUID.randomUUID();
         var x = DicomFixtures.instance().patient("MX-BG2-" + UUID.randomUUID().toString().substring(0, 8), "Has^Consent");
         Api.store(x.bytes()).then().statusCode(200);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies, period_start,
-                    status, created_by) VALUES (?, ?, '', 'user', ?, 'permit', true, now() - interval '1 minute', 'active', 'test')""")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setString(2, x.patientId());
-            ps.setString(3, clinician);
-            ps.executeUpdate();
-        }
+        permitAll(x.patientId(), clinician);
         String token = TestTokens.user(clinician, "clinician", "emergency-access");
         Api.as(token).header("X-Break-Glass-Reason", "just in case").get("/dicomweb/studies/" + x.studyUid() + "/metadata")
                 .then().statusCode(200);
         assertEquals(0, grants(x.patientId()));
+    }
+
+    /** An active permit on all of the patient's studies for the clinician, written as the consent API would. */
+    private void permitAll(String patientId, String clinician) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies, period_start,
+                    status, created_by) VALUES (?, ?, '', 'user', ?, 'permit', true, now() - interval '1 minute', 'active', 'test')""")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, patientId);
+            ps.setString(3, clinician);
+            ps.executeUpdate();
+        }
     }
 
     private int grants(String patientId) throws Exception {
@@ -255,14 +258,7 @@ class AccessMatrixTest extends AccessMatrix {
         String token = TestTokens.user(clinician, "clinician");
         String path = "/dicomweb/studies/" + b.studyUid() + "/metadata";
         Api.as(token).get(path).then().statusCode(404);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies, period_start,
-                    status, created_by) VALUES (?, ?, '', 'user', ?, 'permit', true, now() - interval '1 minute', 'active', 'test')""")) {
-            ps.setObject(1, UUID.randomUUID());
-            ps.setString(2, b.patientId());
-            ps.setString(3, clinician);
-            ps.executeUpdate();
-        }
+        permitAll(b.patientId(), clinician);
         Api.as(token).get(path).then().statusCode(200);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE consent SET status = 'revoked', revoked_at = now() WHERE grantee = ?")) {
