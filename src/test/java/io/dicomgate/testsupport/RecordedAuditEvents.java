@@ -23,8 +23,27 @@ public class RecordedAuditEvents {
         events.add(event);
     }
 
-    /** The events of one request, by the {@code X-Request-Id} the test sent. */
+    /**
+     * The events of one request, by the {@code X-Request-Id} the test sent. Requests refused before
+     * their resource ran (401/403) are audited asynchronously, so this waits up to 5 s for a first event
+     * (every request is audited: an empty answer is itself a failure the caller asserts).
+     */
     public List<AuditEvent> forRequest(String requestId) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        List<AuditEvent> found = recorded(requestId);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = recorded(requestId);
+        }
+        return found;
+    }
+
+    private List<AuditEvent> recorded(String requestId) {
         return events.stream().filter(e -> requestId.equals(e.requestId())).toList();
     }
 }
