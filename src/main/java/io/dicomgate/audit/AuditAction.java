@@ -18,5 +18,9 @@ public enum AuditAction {
     /** Reading or verifying the audit trail itself. */
     AUDIT_READ,
     /** A patient reading who accessed their images. */
-    ACCESS_LOG_READ
+    ACCESS_LOG_READ,
+    /** An auditor reading the exfiltration guard's alerts. */
+    ALERT_READ,
+    /** An auditor closing an alert with a finding. */
+    ALERT_ACKNOWLEDGE
 }

@@ -74,8 +74,9 @@ public class AuditContext {
         return action;
     }
 
-    Set<PatientRef> patients() {
-        return patients;
+    /** The patients whose data the request touched, in the order it learned them. */
+    public Set<PatientRef> patients() {
+        return java.util.Collections.unmodifiableSet(patients);
     }
 
     /** Studies named with {@link #touch} for this patient; empty when none were. */

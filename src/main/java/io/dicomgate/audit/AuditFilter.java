@@ -52,7 +52,8 @@ public record AuditFilter(String patientId, String issuer, String username, Audi
         }
     }
 
-    static long number(String name, String value, long min, long max) {
+    /** A query parameter that must be an integer in [min, max]; {@code 400} naming the parameter otherwise. */
+    public static long number(String name, String value, long min, long max) {
         try {
             long n = Long.parseLong(value.trim());
             if (n >= min && n <= max) {

@@ -3,7 +3,10 @@ package io.dicomgate.audit;
 /** How the audited request ended. */
 public enum AuditOutcome {
     SUCCESS,
-    /** Refused: no token role or scope for it (403), or a patient the caller may not see (answered 404). */
+    /**
+     * Refused: no token role or scope for it (403), a patient the caller may not see (answered 404), or
+     * a limit of the exfiltration guard (429).
+     */
     DENIED,
     /** Nothing there (404). */
     NOT_FOUND,

@@ -15,6 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import io.dicomgate.access.Caller;
 import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.PatientRef;
+import io.dicomgate.web.ReplacedResponse;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
@@ -97,21 +98,14 @@ public class AuditResponseFilter {
      * (PS3.18 §8.5: the service is unavailable) that carries nothing of the data.
      */
     private static void failClosed(ContainerResponseContext response) {
-        response.setStatus(503);
-        var headers = response.getHeaders();
-        headers.remove("Content-Length");
-        headers.remove("Content-Location");
-        headers.remove("Warning");
-        headers.putSingle("Retry-After", "30");
-        response.setEntity("the access could not be recorded in the audit trail; try again later", null,
-                jakarta.ws.rs.core.MediaType.TEXT_PLAIN_TYPE);
+        ReplacedResponse.refuse(response, 503, 30, "the access could not be recorded in the audit trail; try again later");
     }
 
     private AuditOutcome outcome(int status) {
         if (status < 400) {
             return AuditOutcome.SUCCESS;
         }
-        if (status == 403 || (status == 404 && context.isHidden())) {
+        if (status == 403 || status == 429 || (status == 404 && context.isHidden())) {
             return AuditOutcome.DENIED;
         }
         if (status == 404) {
@@ -135,6 +129,9 @@ public class AuditResponseFilter {
         }
         if (path.startsWith("/api/break-glass")) {
             return "GET".equals(method) ? AuditAction.BREAK_GLASS_READ : AuditAction.BREAK_GLASS_REVIEW;
+        }
+        if (path.startsWith("/api/alerts")) {
+            return "GET".equals(method) ? AuditAction.ALERT_READ : AuditAction.ALERT_ACKNOWLEDGE;
         }
         if (path.startsWith("/api/audit")) {
             return AuditAction.AUDIT_READ;

@@ -48,8 +48,8 @@ public final class FhirAuditEvents {
             case RETRIEVE -> new Kind(DCM, "110106", "Export", "read", "WADO-RS", "R");
             case STORE -> new Kind(DCM, "110107", "Import", "create", "STOW-RS", "C");
             case CONSENT_CREATE, BREAK_GLASS -> rest("create", "C");
-            case CONSENT_REVOKE, BREAK_GLASS_REVIEW -> rest("update", "U");
-            case CONSENT_READ, BREAK_GLASS_READ, AUDIT_READ, ACCESS_LOG_READ -> rest("search-type", "E");
+            case CONSENT_REVOKE, BREAK_GLASS_REVIEW, ALERT_ACKNOWLEDGE -> rest("update", "U");
+            case CONSENT_READ, BREAK_GLASS_READ, AUDIT_READ, ACCESS_LOG_READ, ALERT_READ -> rest("search-type", "E");
         };
     }
 

@@ -19,7 +19,7 @@ class PackageRulesTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.dicomgate");
 
-    private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render.." };
+    private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render..", "..guard.." };
     private static final String[] SHARED = { "..dicom..", "..index..", "..storage..", "..access..", "..audit..", "..web.." };
 
     @Test

@@ -137,6 +137,13 @@ public final class Benchmark {
             } else if (opts.containsKey("app-heap")) {
                 jvm.add("-Xmx" + opts.get("app-heap"));
             }
+            // The benchmark's clients are machines at full speed, not people: the exfiltration guard stays
+            // on (its cost is in the figures) with limits they never reach.
+            for (String role : List.of("imaging-admin", "clinician", "ingest")) {
+                jvm.add("-Ddicomgate.guard.role." + role + ".requests-per-minute=1000000000");
+                jvm.add("-Ddicomgate.guard.role." + role + ".patients-per-hour=1000000000");
+                jvm.add("-Ddicomgate.guard.role." + role + ".bytes-per-hour=1000000G");
+            }
             stack = LocalStack.start(new LocalStack.Config(dataDir, 0, 0, 0, false,
                     LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"),
                     LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json"),
