@@ -13,4 +13,11 @@ public interface AuditConfig {
      */
     @WithDefault("false")
     boolean failOpen();
+
+    /**
+     * How old a store receipt must be before {@link StoreAuditRecovery} writes the STORE event its request
+     * did not: longer than a STOW request runs between storing an instance and its end.
+     */
+    @WithDefault("PT10M")
+    java.time.Duration storeReceiptGrace();
 }

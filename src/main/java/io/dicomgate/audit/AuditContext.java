@@ -24,6 +24,29 @@ public class AuditContext {
     private String breakGlassReason;
     private String detail;
     private boolean hidden;
+    private String requestId;
+
+    @jakarta.inject.Inject
+    jakarta.enterprise.inject.Instance<io.vertx.core.http.HttpServerRequest> http;
+
+    /**
+     * The request's id, stored with its audit records and echoed in {@code X-Request-Id}: the client's
+     * own when it is plainly an id (never free text that could carry PHI), else a random UUID.
+     */
+    public String requestId() {
+        if (requestId == null) {
+            String given = http.isResolvable() ? http.get().getHeader(AuditResponseFilter.REQUEST_ID) : null;
+            requestId = given != null && given.matches("[A-Za-z0-9._-]{8,64}") ? given
+                    : java.util.UUID.randomUUID().toString();
+        }
+        return requestId;
+    }
+
+    /** The client's address as the connection shows it, or null. */
+    public String sourceAddress() {
+        var address = http.isResolvable() ? http.get().remoteAddress() : null;
+        return address == null ? null : address.hostAddress();
+    }
 
     public AuditContext action(AuditAction value) {
         this.action = value;

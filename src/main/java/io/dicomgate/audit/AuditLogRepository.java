@@ -50,6 +50,15 @@ public class AuditLogRepository {
      * at a time.
      */
     public AuditEntry append(AuditEvent event) throws SQLException {
+        return append(event, event.action() == AuditAction.STORE);
+    }
+
+    /** A STORE event recovered from one receipt, which the caller deletes itself (see {@link StoreAuditRecovery}). */
+    AuditEntry appendRecovered(AuditEvent event) throws SQLException {
+        return append(event, false);
+    }
+
+    private AuditEntry append(AuditEvent event, boolean consumeReceipts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, APPEND_LOCK);
@@ -92,7 +101,26 @@ public class AuditLogRepository {
                 insert.setString(++i, hash);
                 insert.executeUpdate();
             }
+            if (consumeReceipts) {
+                consumeStoreReceipts(c, event);
+            }
             return new AuditEntry(seq, event, prev, hash);
+        }
+    }
+
+    /**
+     * A STORE event accounts for the instances its request stored in its study: their receipts go in
+     * the same transaction, so a receipt is left exactly when no STORE event covers the instance.
+     */
+    private static void consumeStoreReceipts(Connection c, AuditEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(event.studyUid() == null
+                ? "DELETE FROM store_receipt WHERE request_id = ?"
+                : "DELETE FROM store_receipt WHERE request_id = ? AND study_uid = ?")) {
+            ps.setString(1, event.requestId());
+            if (event.studyUid() != null) {
+                ps.setString(2, event.studyUid());
+            }
+            ps.executeUpdate();
         }
     }
 

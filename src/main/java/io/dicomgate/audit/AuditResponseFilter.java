@@ -3,7 +3,6 @@ package io.dicomgate.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -18,7 +17,6 @@ import io.dicomgate.access.PatientRef;
 import io.dicomgate.web.ReplacedResponse;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Records every request on patient data ({@code /dicomweb}, {@code /api}) once its status is
@@ -35,15 +33,13 @@ public class AuditResponseFilter {
     private final Instance<CurrentCaller> caller;
     private final SecurityIdentity identity;
     private final Event<AuditEvent> events;
-    private final HttpServerRequest http;
 
     public AuditResponseFilter(AuditContext context, Instance<CurrentCaller> caller, SecurityIdentity identity,
-            Event<AuditEvent> events, HttpServerRequest http) {
+            Event<AuditEvent> events) {
         this.context = context;
         this.caller = caller;
         this.identity = identity;
         this.events = events;
-        this.http = http;
     }
 
     @ServerResponseFilter
@@ -53,7 +49,7 @@ public class AuditResponseFilter {
         if (action == null || identity.isAnonymous()) {
             return;
         }
-        String requestId = requestId(request);
+        String requestId = context.requestId();
         response.getHeaders().putSingle(REQUEST_ID, requestId);
         int status = response.getStatus();
         Caller who = caller.get().get();
@@ -73,7 +69,7 @@ public class AuditResponseFilter {
             for (String studyUid : studiesOfPatient) {
                 boolean sameStudy = java.util.Objects.equals(studyUid, study);
                 AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
-                        Set.copyOf(who.roles()), http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(),
+                        Set.copyOf(who.roles()), context.sourceAddress(),
                         action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
                         studyUid, sameStudy ? series : null, sameStudy ? instance : null, outcome, status,
                         context.purposeOfUse(), context.breakGlassReason(), context.detail());
@@ -148,14 +144,5 @@ public class AuditResponseFilter {
      */
     static String uid(String value) {
         return value != null && value.length() <= 64 && value.matches("[0-9]+(\\.[0-9]+)*") ? value : null;
-    }
-
-    private static String requestId(ContainerRequestContext request) {
-        String given = request.getHeaderString(REQUEST_ID);
-        // A client's id is kept only when it is plainly an id, never free text that could carry PHI.
-        if (given != null && given.matches("[A-Za-z0-9._-]{8,64}")) {
-            return given;
-        }
-        return UUID.randomUUID().toString();
     }
 }

@@ -86,17 +86,18 @@ public class IndexWriter {
     }
 
     /**
-     * Indexes one instance in one transaction.
+     * Indexes one instance in one transaction, with the receipt of who stored it when it is new (the
+     * STORE audit event of the request consumes it, see {@code V15__store_receipts.sql}).
      *
      * @throws IndexConflictException when the instance contradicts what is stored; nothing is kept
      */
     @Transactional
-    public Outcome insert(IndexRecord r) {
+    public Outcome insert(IndexRecord r, StoreReceipt receipt) {
         try (Connection c = dataSource.getConnection()) {
             long patientPk = upsertPatient(c, r.patient());
             long studyPk = studyPk(c, r.study(), patientPk, r.patient());
             long seriesPk = seriesPk(c, r.series(), studyPk);
-            return insertInstance(c, r.instance(), seriesPk, studyPk);
+            return insertInstance(c, r.instance(), seriesPk, studyPk, r.study().studyUid(), receipt);
         } catch (SQLException e) {
             throw new IndexException(e);
         }
@@ -207,8 +208,9 @@ public class IndexWriter {
         }
     }
 
-    private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, long studyPk)
-            throws SQLException {
+    private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, long studyPk,
+            String studyUid, StoreReceipt receipt) throws SQLException {
+        long instancePk;
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
                     pixel_columns, bits_allocated, samples_per_pixel, number_of_frames, transfer_syntax_uid,
@@ -239,6 +241,7 @@ public class IndexWriter {
                 if (!rs.next()) {
                     return existing(c, i, seriesPk);
                 }
+                instancePk = rs.getLong(1);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -249,6 +252,19 @@ public class IndexWriter {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE study SET num_instances = num_instances + 1, updated_at = now() WHERE pk = ?")) {
             ps.setLong(1, studyPk);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO store_receipt (instance_fk, request_id, study_uid, subject, username, client_id, roles,
+                    source_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            ps.setLong(1, instancePk);
+            ps.setString(2, receipt.requestId());
+            ps.setString(3, studyUid);
+            ps.setString(4, receipt.subject());
+            ps.setString(5, receipt.username());
+            ps.setString(6, receipt.clientId());
+            ps.setArray(7, c.createArrayOf("text", receipt.roles().stream().sorted().toArray()));
+            ps.setString(8, receipt.sourceAddress());
             ps.executeUpdate();
         }
         return Outcome.INSERTED;

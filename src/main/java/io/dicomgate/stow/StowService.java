@@ -43,6 +43,7 @@ import io.dicomgate.dicom.UnsupportedMediaTypeException;
 import io.dicomgate.index.IndexConflictException;
 import io.dicomgate.index.IndexRecord;
 import io.dicomgate.index.IndexWriter;
+import io.dicomgate.index.StoreReceipt;
 import io.dicomgate.stow.StowResult.Failed;
 import io.dicomgate.stow.StowResult.Stored;
 import io.dicomgate.storage.BlobStore;
@@ -275,7 +276,8 @@ public class StowService {
         }
         try {
             IndexRecord record = IndexRecordBuilder.build(list, structure, part.sha256(), key);
-            index.insert(record);
+            index.insert(record, new StoreReceipt(audit.requestId(), caller.subject(), caller.username(),
+                    caller.clientId(), caller.roles(), audit.sourceAddress()));
             return new Outcome(success, null);
         } catch (IndexConflictException e) {
             removeUnreferenced(key);
