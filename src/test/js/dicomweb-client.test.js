@@ -16,7 +16,21 @@ import XMLHttpRequest from 'xhr2';
 import dicomweb from 'dicomweb-client';
 
 // The library is written for browsers; Node has no XMLHttpRequest, xhr2 provides one.
-globalThis.XMLHttpRequest = XMLHttpRequest;
+// Like a browser's (Fetch standard), it sends "Accept: */*" when the page sets no Accept header: the
+// library relies on that for STOW and default rendered requests, and PS3.18 §8.7.7 makes a request
+// without an Accept header a 406.
+class BrowserLikeXMLHttpRequest extends XMLHttpRequest {
+  setRequestHeader(name, value) {
+    if (name.toLowerCase() === 'accept') this.acceptSet = true;
+    super.setRequestHeader(name, value);
+  }
+
+  send(body) {
+    if (!this.acceptSet) super.setRequestHeader('Accept', '*/*');
+    return super.send(body);
+  }
+}
+globalThis.XMLHttpRequest = BrowserLikeXMLHttpRequest;
 
 const { DICOMwebClient } = dicomweb.api;
 
@@ -297,7 +311,7 @@ describe('dicomweb-client against dicomgate', () => {
       assert.deepEqual(imageSize(jpg), { type: 'jpeg', width: ct1.columns, height: ct1.rows });
       const [png] = await admin.retrieveInstanceRendered({ ...ids(ct1), mediaTypes: [{ mediaType: 'image/png' }] });
       assert.deepEqual(imageSize(png), { type: 'png', width: ct1.columns, height: ct1.rows });
-      // No Accept header from the library: the server picks its default (JPEG, issue 4).
+      // No media type from the library (the browser's Accept: */*): the server picks its default, JPEG.
       const [any] = await admin.retrieveInstanceRendered(ids(ct1));
       assert.equal(imageSize(any).width, ct1.columns);
     });

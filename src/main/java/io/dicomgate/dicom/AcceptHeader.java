@@ -43,6 +43,134 @@ public final class AcceptHeader {
         }
     }
 
+    /**
+     * The resource families of DICOMweb, with what each can be sent as (named in a {@code 406}), whether
+     * single-part image and video types are bulk data there (frames, bulk data) rather than rendered
+     * media types, and whether the representation is text (so Accept-Charset applies).
+     */
+    public enum Resource {
+        SEARCH("search results are available as " + DicomMediaTypes.DICOM_JSON + " or multipart/related; type=\""
+                + DicomMediaTypes.DICOM_XML + "\"", false, true),
+        METADATA("metadata is available as " + DicomMediaTypes.DICOM_JSON + " or multipart/related; type=\""
+                + DicomMediaTypes.DICOM_XML + "\"", false, true),
+        INSTANCES("instances are available as multipart/related; type=\"application/dicom\" (transfer-syntax=* for"
+                + " as stored), application/dicom for one instance, or multipart/related;"
+                + " type=\"application/octet-stream\" for their bulk data", false, false),
+        BULK_DATA("frames and bulk data are available as multipart/related; type=\"application/octet-stream\""
+                + " (transfer-syntax=* for as stored) or in their compressed media type, e.g."
+                + " multipart/related; type=\"image/jpeg\"", true, false),
+        RENDERED("rendered images are available as image/jpeg, image/png or image/gif", false, false),
+        STORE_RESPONSE("the store response is available as " + DicomMediaTypes.DICOM_JSON, false, true);
+
+        private final String available;
+        private final boolean imagesAreBulkData;
+        private final boolean text;
+
+        Resource(String available, boolean imagesAreBulkData, boolean text) {
+            this.available = available;
+            this.imagesAreBulkData = imagesAreBulkData;
+            this.text = text;
+        }
+
+        public String available() {
+            return available;
+        }
+    }
+
+    /**
+     * The Acceptable Media Types of a DICOMweb request for {@code resource}, with the rules of PS3.18
+     * that need the whole request:
+     * <ul>
+     * <li>§8.7.7: "If the origin server receives a request without an Accept header field, but that
+     * might have a response payload, it shall return a 406 (Not Acceptable)" — also when the
+     * {@code accept} query parameter is given (§8.7.5: it "does not eliminate the need for an Accept
+     * header field"). The body names the acceptable types.</li>
+     * <li>§8.7.5: "If the Acceptable Media Types contains both DICOM and Rendered Media Types, the
+     * origin server shall return 400 (Bad Request)."</li>
+     * <li>§8.8.4, for text representations: an Accept-Charset that names no supported character set
+     * (dicomgate writes DICOM JSON and XML in UTF-8) is {@code 400}; values that are not valid or not
+     * supported are otherwise ignored (§8.8.1).</li>
+     * </ul>
+     */
+    public static AcceptHeader negotiate(String header, List<String> queryParam, String acceptCharset,
+            Resource resource) {
+        if (header == null || header.isBlank()) {
+            throw new NotAcceptableException("an Accept header is required (PS3.18 §8.7.7); " + resource.available()
+                    + ", and */* accepts the default");
+        }
+        AcceptHeader accept = of(header, queryParam);
+        if (resource != Resource.STORE_RESPONSE) {
+            List<Range> all = new ArrayList<>();
+            addAll(all, header);
+            if (queryParam != null) {
+                queryParam.forEach(value -> addAll(all, value));
+            }
+            refuseDicomAndRendered(all, resource.imagesAreBulkData);
+        }
+        if (resource.text) {
+            checkCharset(acceptCharset);
+        }
+        return accept;
+    }
+
+    private static void refuseDicomAndRendered(List<Range> ranges, boolean imagesAreBulkData) {
+        String dicom = null;
+        String rendered = null;
+        for (Range r : ranges) {
+            if (r.q() <= 0) {
+                continue;
+            }
+            ContentType t = r.type();
+            String m = t.mediaType();
+            if (t.type().equals("*") || t.subtype().equals("*")) {
+                continue;
+            }
+            if (m.startsWith(DicomMediaTypes.DICOM) || m.equals(DicomMediaTypes.MULTIPART_RELATED)
+                    || m.equals(DicomMediaTypes.OCTET_STREAM)) {
+                dicom = dicom == null ? m : dicom;
+            } else if (t.type().equals("text") || m.equals("application/pdf")
+                    || (!imagesAreBulkData && (t.type().equals("image") || t.type().equals("video")))) {
+                rendered = rendered == null ? m : rendered;
+            }
+        }
+        if (dicom != null && rendered != null) {
+            throw new InvalidRequestException("the Acceptable Media Types mix a DICOM media type (" + dicom
+                    + ") and a rendered media type (" + rendered + "); ask for one kind (PS3.18 §8.7.5)");
+        }
+    }
+
+    private static final java.util.regex.Pattern CHARSET_TOKEN = java.util.regex.Pattern
+            .compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /** PS3.18 §8.8.4; see {@link #negotiate}. */
+    static void checkCharset(String acceptCharset) {
+        if (acceptCharset == null || acceptCharset.isBlank()) {
+            return;
+        }
+        for (String part : splitOutsideQuotes(acceptCharset)) {
+            String[] pieces = part.split(";");
+            String name = pieces[0].trim();
+            if (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1);
+            } else if (!CHARSET_TOKEN.matcher(name).matches()) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < pieces.length; i++) {
+                String p = pieces[i].trim().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+                if (p.startsWith("q=") && QVALUE.matcher(p.substring(2)).matches() && Double.parseDouble(p.substring(2)) == 0) {
+                    refused = true;
+                }
+            }
+            if (!refused && (name.equals("*") || name.equalsIgnoreCase("utf-8") || name.equalsIgnoreCase("utf8")
+                    || name.equalsIgnoreCase("ISO_IR 192"))) {
+                return;
+            }
+        }
+        throw new InvalidRequestException("Accept-Charset names no supported character set: DICOM JSON and XML are"
+                + " sent in UTF-8 (\"ISO_IR 192\"); accept UTF-8 or * (PS3.18 §8.8.4)");
+    }
+
     private static final java.util.regex.Pattern QVALUE = java.util.regex.Pattern
             .compile("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?");
 

@@ -88,7 +88,8 @@ public class QidoResource {
         String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
         // PS3.18 §10.6.3.3: DICOM JSON by default, or one Native DICOM Model part per result.
         DicomModelRepresentation representation = DicomModelRepresentation.choose(
-                AcceptHeader.of(accept, params.get("accept")), "search results");
+                AcceptHeader.negotiate(accept, params.get("accept"), headers.getHeaderString("Accept-Charset"),
+                        AcceptHeader.Resource.SEARCH), "search results");
         var queryParams = new java.util.LinkedHashMap<String, List<String>>(params);
         queryParams.remove("accept");
         queryParams.remove("charset");

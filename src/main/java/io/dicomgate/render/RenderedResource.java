@@ -106,7 +106,8 @@ public class RenderedResource {
     }
 
     private static AcceptHeader accept(HttpHeaders headers, java.util.List<String> acceptParam) {
-        return AcceptHeader.of(headers.getHeaderString(HttpHeaders.ACCEPT), acceptParam);
+        return AcceptHeader.negotiate(headers.getHeaderString(HttpHeaders.ACCEPT), acceptParam,
+                headers.getHeaderString("Accept-Charset"), AcceptHeader.Resource.RENDERED);
     }
 
     private static BreakGlassRequest breakGlass(HttpHeaders headers) {

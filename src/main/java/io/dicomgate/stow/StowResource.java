@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
+import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
@@ -43,7 +44,8 @@ public class StowResource {
     @Produces(DicomMediaTypes.DICOM_JSON)
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response store(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @Context UriInfo uriInfo) {
+            @Context UriInfo uriInfo, @Context HttpHeaders headers) {
+        acceptable(headers);
         try (UploadSlots.Slot slot = slots.take(caller.get())) {
             return respond(stow.store(body, contentType, null, DicomWebPaths.serviceUrl(uriInfo), caller.get()));
         }
@@ -55,11 +57,19 @@ public class StowResource {
     @Produces(DicomMediaTypes.DICOM_JSON)
     @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.INGEST })
     public Response storeInStudy(@RestPath String studyUid, InputStream body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo,
+            @Context HttpHeaders headers) {
+        acceptable(headers);
         try (UploadSlots.Slot slot = slots.take(caller.get())) {
             return respond(stow.store(body, contentType, Uid.require(studyUid), DicomWebPaths.serviceUrl(uriInfo),
                     caller.get()));
         }
+    }
+
+    /** PS3.18 §8.7.7: the response carries a payload, so the request needs an Accept header (406 otherwise). */
+    private static void acceptable(HttpHeaders headers) {
+        AcceptHeader.negotiate(headers.getHeaderString(HttpHeaders.ACCEPT), null,
+                headers.getHeaderString("Accept-Charset"), AcceptHeader.Resource.STORE_RESPONSE);
     }
 
     private static Response respond(StowResult result) {

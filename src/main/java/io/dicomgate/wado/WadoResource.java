@@ -36,7 +36,7 @@ public class WadoResource {
     @Path(DicomWebPaths.STUDY)
     public Response study(@RestPath String studyUid, @Context HttpHeaders headers,
             @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri), caller.get());
+        return wado.retrieve(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.INSTANCES), caller.get());
     }
 
     /** Retrieve Transaction — Series. */
@@ -44,7 +44,7 @@ public class WadoResource {
     @Path(DicomWebPaths.SERIES)
     public Response series(@RestPath String studyUid, @RestPath String seriesUid,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri), caller.get());
+        return wado.retrieve(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.INSTANCES), caller.get());
     }
 
     /** Retrieve Transaction — Instance. */
@@ -52,7 +52,7 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE)
     public Response instance(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri), caller.get());
+        return wado.retrieve(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.INSTANCES), caller.get());
     }
 
     /** Retrieve Transaction — Study Metadata (PS3.18 §10.4.1.1.2). */
@@ -60,7 +60,7 @@ public class WadoResource {
     @Path(DicomWebPaths.STUDY + "/metadata")
     public Response studyMetadata(@RestPath String studyUid, @Context HttpHeaders headers,
             @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri), caller.get(),
+        return wado.metadata(RetrieveRequest.study(studyUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.METADATA), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -69,7 +69,7 @@ public class WadoResource {
     @Path(DicomWebPaths.SERIES + "/metadata")
     public Response seriesMetadata(@RestPath String studyUid, @RestPath String seriesUid,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri), caller.get(),
+        return wado.metadata(RetrieveRequest.series(studyUid, seriesUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.METADATA), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -78,7 +78,7 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE + "/metadata")
     public Response instanceMetadata(@RestPath String studyUid, @RestPath String seriesUid,
             @RestPath String instanceUid, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri), caller.get(),
+        return wado.metadata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), accept(headers, uri, AcceptHeader.Resource.METADATA), caller.get(),
                 DicomWebPaths.serviceUrl(uri));
     }
 
@@ -87,7 +87,7 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE + "/bulkdata/{tag}")
     public Response bulkdata(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @RestPath String tag, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), tag, accept(headers, uri),
+        return wado.bulkdata(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), tag, accept(headers, uri, AcceptHeader.Resource.BULK_DATA),
                 caller.get());
     }
 
@@ -96,12 +96,13 @@ public class WadoResource {
     @Path(DicomWebPaths.INSTANCE + "/frames/{frameList}")
     public Response frames(@RestPath String studyUid, @RestPath String seriesUid, @RestPath String instanceUid,
             @RestPath String frameList, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), frameList, accept(headers, uri),
+        return wado.frames(RetrieveRequest.instance(studyUid, seriesUid, instanceUid, breakGlass(headers)), frameList, accept(headers, uri, AcceptHeader.Resource.BULK_DATA),
                 caller.get());
     }
 
-    private static AcceptHeader accept(HttpHeaders headers, UriInfo uri) {
-        return AcceptHeader.of(headers.getHeaderString(HttpHeaders.ACCEPT), uri.getQueryParameters(true).get("accept"));
+    private static AcceptHeader accept(HttpHeaders headers, UriInfo uri, AcceptHeader.Resource resource) {
+        return AcceptHeader.negotiate(headers.getHeaderString(HttpHeaders.ACCEPT), uri.getQueryParameters(true).get("accept"),
+                headers.getHeaderString("Accept-Charset"), resource);
     }
 
     private static BreakGlassRequest breakGlass(HttpHeaders headers) {

@@ -84,10 +84,27 @@ public class ErrorMappers {
                 || e instanceof io.quarkus.security.ForbiddenException) {
             throw e;
         }
+        if (poolExhausted(e)) {
+            // Every database connection is busy (a burst larger than the pool): a temporary overload,
+            // PS3.18 §8.5 503, not an error of ours or the client's.
+            LOG.warn("database connection pool exhausted; answered 503");
+            return RestResponse.ResponseBuilder.create(Status.SERVICE_UNAVAILABLE, "the archive is busy; try again shortly")
+                    .type(MediaType.TEXT_PLAIN_TYPE).header("Retry-After", "2").build();
+        }
         // Type only: messages of library exceptions can quote patient data.
         LOG.errorf("unexpected %s", e.getClass().getName());
         LOG.debug("unexpected error", e);
         return text(Status.INTERNAL_SERVER_ERROR, "internal error");
+    }
+
+    /** Agroal's "no connection within the acquisition timeout", however deep the ORM wrapped it. */
+    static boolean poolExhausted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException && "Sorry, acquisition timeout!".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RestResponse<String> text(Status status, String body) {

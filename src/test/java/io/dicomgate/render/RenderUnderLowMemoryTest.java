@@ -64,7 +64,7 @@ class RenderUnderLowMemoryTest {
         byte[] body = Multipart.of(image(big, side, side).gray16(12, false, v).frames(frames).bytes()).bytes();
         v = null;
         assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/dicomweb/studies"))
-                .header("Authorization", "Bearer " + Api.INGEST).header("Content-Type", Multipart.DICOM_TYPE)
+                .header("Authorization", "Bearer " + Api.INGEST).header("Content-Type", Multipart.DICOM_TYPE).header("Accept", "application/dicom+json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode());
         body = null;

@@ -52,7 +52,7 @@ class StalledUploadTest {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /dicomweb/studies HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + Api.INGEST
-                    + "\r\nContent-Type: " + Multipart.DICOM_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    + "\r\nAccept: application/dicom+json\r\nContent-Type: " + Multipart.DICOM_TYPE + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, body.length / 2);
             out.flush();
