@@ -55,7 +55,11 @@ await run('portal-consent', async browser => {
   // bob grants dr.cuddy access.
   await bob.page.getByLabel("Clinician's username").fill('dr.cuddy');
   await bob.page.getByRole('button', { name: 'Grant access' }).click();
-  await bob.page.locator('#consents li[data-grantee="dr.cuddy"][data-state="active"]').waitFor();
+  const granted = bob.page.locator('#consents li[data-grantee="dr.cuddy"][data-state="active"]');
+  await granted.waitFor();
+  // The consent names the account the directory resolved: her name, then the username bob typed.
+  const grantedTo = await granted.locator('strong').textContent();
+  check(grantedTo === 'Lisa Cuddy (dr.cuddy)', `the portal shows the clinician's name, got ${JSON.stringify(grantedTo)}`);
   await screenshot(bob.page, 'portal-02-bob-granted', bob.page.locator('body'));
 
   seen = await clinicianStudies(cuddy.page);
@@ -65,7 +69,7 @@ await run('portal-consent', async browser => {
   await waitForImage(cuddy.page, 'portal-04-cuddy-opened-bob-mr');
 
   // bob revokes; dr.cuddy's next search no longer finds the study.
-  await bob.page.getByRole('button', { name: 'Revoke access of dr.cuddy' }).click();
+  await bob.page.getByRole('button', { name: 'Revoke access of Lisa Cuddy (dr.cuddy)' }).click();
   await bob.page.locator('#consents li[data-grantee="dr.cuddy"][data-state="revoked"]').waitFor();
   seen = await clinicianStudies(cuddy.page);
   check(seen.length === 0, `dr.cuddy sees nothing after the revocation, got ${JSON.stringify(seen)}`);

@@ -146,12 +146,13 @@ public class AccessPolicy {
         if (caller.hasRole(Roles.PATIENT)) {
             ownPatient(caller).ifPresent(reach::add);
         }
-        if (caller.hasRole(Roles.CLINICIAN) && caller.username() != null) {
-            SqlFilter clinician = or(List.of(consented("user", caller.username()),
+        if (caller.hasRole(Roles.CLINICIAN) && caller.subject() != null) {
+            Grantee grantee = Grantee.user(caller);
+            SqlFilter clinician = or(List.of(consented(grantee),
                     new SqlFilter("EXISTS (SELECT 1 FROM break_glass b WHERE b.subject = ?"
                             + " AND b.patient_id = p.patient_id AND b.issuer = p.issuer AND b.expires_at > now())",
                             List.of(caller.subject()))));
-            reach.add(narrow ? narrowed(clinician, "user", caller.username(), caller.subject()) : clinician);
+            reach.add(narrow ? narrowed(clinician, grantee, caller.subject()) : clinician);
         }
         return reach.isEmpty() ? Optional.empty() : Optional.of(or(reach));
     }
@@ -167,8 +168,9 @@ public class AccessPolicy {
         if (config.systemClientsReadAll().orElse(List.of()).contains(caller.clientId())) {
             return Optional.of(SqlFilter.ALL);
         }
-        SqlFilter consented = consented("client", caller.clientId());
-        return Optional.of(narrow ? narrowed(consented, "client", caller.clientId(), null) : consented);
+        Grantee grantee = Grantee.client(caller.clientId());
+        SqlFilter consented = consented(grantee);
+        return Optional.of(narrow ? narrowed(consented, grantee, null) : consented);
     }
 
     /**
@@ -177,14 +179,14 @@ public class AccessPolicy {
      * necessary for {@code reach}, so the result decides exactly as {@code reach} does; under opt-out
      * a patient without any consent is reachable, so nothing narrows.
      */
-    private SqlFilter narrowed(SqlFilter reach, String granteeType, String grantee, String breakGlassSubject) {
+    private SqlFilter narrowed(SqlFilter reach, Grantee grantee, String breakGlassSubject) {
         if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
             return reach;
         }
         StringBuilder sql = new StringBuilder("(st.patient_fk = ANY (ARRAY(SELECT cp.pk FROM consent c JOIN patient cp"
-                + " ON cp.patient_id = c.patient_id AND cp.issuer = c.issuer WHERE c.grantee_type = ?"
-                + " AND c.grantee = ? AND c.decision = 'permit' AND " + ACTIVE);
-        List<Object> params = new ArrayList<>(List.of(granteeType, grantee));
+                + " ON cp.patient_id = c.patient_id AND cp.issuer = c.issuer WHERE " + grantee.sql()
+                + " AND c.decision = 'permit' AND " + ACTIVE);
+        List<Object> params = new ArrayList<>(grantee.params());
         if (breakGlassSubject != null) {
             sql.append(" UNION ALL SELECT bp.pk FROM break_glass b JOIN patient bp ON bp.patient_id = b.patient_id"
                     + " AND bp.issuer = b.issuer WHERE b.subject = ? AND b.expires_at > now()");
@@ -195,18 +197,35 @@ public class AccessPolicy {
         return new SqlFilter(sql.toString(), params);
     }
 
-    /** Consent rule for one grantee: permit and no deny (opt-in), or no deny (opt-out). A deny beats a permit. */
-    private SqlFilter consented(String granteeType, String grantee) {
-        String deny = "NOT " + consentExists("deny");
-        if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
-            return new SqlFilter("(" + deny + ")", List.of(granteeType, grantee));
+    /**
+     * Who a consent names, as a predicate over consent alias {@code c}: a user by account ({@code sub},
+     * resolved through the user directory when the consent was made; rows made before that are matched
+     * by username until the start-up backfill resolves them), a client by client id.
+     */
+    record Grantee(String sql, List<Object> params) {
+        static Grantee user(Caller caller) {
+            return new Grantee("c.grantee_type = 'user' AND (c.grantee_sub = ? OR (c.grantee_sub IS NULL AND c.grantee = ?))",
+                    List.of(caller.subject(), String.valueOf(caller.username())));
         }
-        return new SqlFilter("(" + consentExists("permit") + " AND " + deny + ")",
-                List.of(granteeType, grantee, granteeType, grantee));
+
+        static Grantee client(String clientId) {
+            return new Grantee("c.grantee_type = 'client' AND c.grantee = ?", List.of(clientId));
+        }
     }
 
-    private static String consentExists(String decision) {
-        return "EXISTS (SELECT 1 FROM consent c WHERE c.grantee_type = ? AND c.grantee = ?"
+    /** Consent rule for one grantee: permit and no deny (opt-in), or no deny (opt-out). A deny beats a permit. */
+    private SqlFilter consented(Grantee grantee) {
+        String deny = "NOT " + consentExists("deny", grantee);
+        if (config.policyMode() == AccessConfig.PolicyMode.OPT_OUT) {
+            return new SqlFilter("(" + deny + ")", grantee.params());
+        }
+        List<Object> params = new ArrayList<>(grantee.params());
+        params.addAll(grantee.params());
+        return new SqlFilter("(" + consentExists("permit", grantee) + " AND " + deny + ")", params);
+    }
+
+    private static String consentExists(String decision, Grantee grantee) {
+        return "EXISTS (SELECT 1 FROM consent c WHERE " + grantee.sql()
                 + " AND c.patient_id = p.patient_id AND c.issuer = p.issuer AND c.decision = '" + decision + "' AND "
                 + ACTIVE + " AND (c.all_studies OR EXISTS (SELECT 1 FROM consent_study cs"
                 + " WHERE cs.consent_fk = c.pk AND cs.study_uid = st.study_uid)))";

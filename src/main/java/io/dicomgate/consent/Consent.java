@@ -38,9 +38,18 @@ public class Consent {
     @Column(name = "patient_id")
     public String patientId;
     public String issuer;
+    public static final String GRANTEE_USER = "user";
+
     @Column(name = "grantee_type")
     public String granteeType;
+    /** The username (user) or client id (client) as named when the consent was made. */
     public String grantee;
+    /** A user grantee's account id (token {@code sub}), which the access rule matches; null for clients. */
+    @Column(name = "grantee_sub")
+    public String granteeSub;
+    /** A user grantee's display name when the consent was made. */
+    @Column(name = "grantee_name")
+    public String granteeName;
     public String decision;
     @Column(name = "all_studies")
     public boolean allStudies;

@@ -30,10 +30,12 @@ public class ConsentService {
 
     private final ConsentRepository consents;
     private final AuditContext audit;
+    private final UserDirectory directory;
 
-    public ConsentService(ConsentRepository consents, AuditContext audit) {
+    public ConsentService(ConsentRepository consents, AuditContext audit, UserDirectory directory) {
         this.consents = consents;
         this.audit = audit;
+        this.directory = directory;
     }
 
     @Transactional
@@ -54,6 +56,15 @@ public class ConsentService {
         c.issuer = patient.issuer();
         c.granteeType = request.granteeType();
         c.grantee = request.granteeId();
+        if (Consent.GRANTEE_USER.equals(c.granteeType)) {
+            // Bound to the account the username names today: a later rename or a new account with the
+            // same username does not inherit it.
+            DirectoryUser user = directory.findByUsername(request.granteeId()).orElseThrow(
+                    () -> new InvalidRequestException("grantee.id names no user account"));
+            c.grantee = user.username();
+            c.granteeSub = user.subject();
+            c.granteeName = user.displayName();
+        }
         c.decision = request.decision();
         c.allStudies = request.studies().isEmpty();
         c.studies.addAll(request.studies());

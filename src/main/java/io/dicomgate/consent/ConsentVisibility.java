@@ -15,17 +15,17 @@ import io.dicomgate.access.Roles;
  *
  * @param all consent-admin: every consent
  * @param self a patient: the consents about themself (null otherwise)
- * @param granteeUser a clinician: the permits in force that name them as user grantee (null otherwise) —
+ * @param granteeUser a clinician: the permits in force that name their account as user grantee (null otherwise) —
  *        never a deny (which would show them the patient's wish to exclude them), nor a revoked,
  *        expired or future one
  * @param now the instant "in force" is judged at
  */
-record ConsentVisibility(boolean all, PatientRef self, String granteeUser, Instant now) {
+record ConsentVisibility(boolean all, PatientRef self, Caller granteeUser, Instant now) {
 
     static ConsentVisibility of(Caller caller, Instant now) {
         return new ConsentVisibility(caller.hasRole(Roles.CONSENT_ADMIN),
                 caller.hasRole(Roles.PATIENT) ? caller.patient() : null,
-                caller.hasRole(Roles.CLINICIAN) ? caller.username() : null, now);
+                caller.hasRole(Roles.CLINICIAN) ? caller : null, now);
     }
 
     /**
@@ -52,9 +52,13 @@ record ConsentVisibility(boolean all, PatientRef self, String granteeUser, Insta
             params.put("visSelfIssuer", self.issuer());
         }
         if (granteeUser != null) {
-            any.add("(c.granteeType = 'user' and c.grantee = :visGrantee and c.decision = 'permit'"
-                    + " and c.status = 'active' and c.periodStart <= :visNow and (c.periodEnd is null or c.periodEnd > :visNow))");
-            params.put("visGrantee", granteeUser);
+            // The account (sub); consents from before accounts were resolved match by username until the
+            // start-up backfill has resolved them (AccessPolicy matches the same way).
+            any.add("(c.granteeType = 'user' and (c.granteeSub = :visSub or (c.granteeSub is null and c.grantee = :visGrantee))"
+                    + " and c.decision = 'permit' and c.status = 'active' and c.periodStart <= :visNow"
+                    + " and (c.periodEnd is null or c.periodEnd > :visNow))");
+            params.put("visSub", granteeUser.subject());
+            params.put("visGrantee", String.valueOf(granteeUser.username()));
             params.put("visNow", now);
         }
         return any.isEmpty() ? "1 = 0" : "(" + String.join(" or ", any) + ")";

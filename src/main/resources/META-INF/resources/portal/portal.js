@@ -105,7 +105,9 @@ async function loadConsents() {
   list.replaceChildren();
   for (const c of consents) {
     const state = consentState(c);
-    const who = c.grantee.type === 'user' ? c.grantee.id : `application ${c.grantee.id}`;
+    // The account's name as the directory had it when you consented, and the username you typed.
+    const who = c.grantee.type !== 'user' ? `application ${c.grantee.id}`
+      : c.grantee.name && c.grantee.name !== c.grantee.id ? `${c.grantee.name} (${c.grantee.id})` : c.grantee.id;
     const reach = c.studies?.length ? `${c.studies.length} stud${c.studies.length === 1 ? 'y' : 'ies'}` : 'all studies';
     const period = c.end ? `from ${day(c.start)} until ${day(new Date(new Date(c.end).getTime() - 1).toISOString())}`
       : `since ${day(c.start)}, until revoked`;
@@ -143,8 +145,9 @@ async function grant(event) {
       method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body),
     });
     if (r.status !== 201) throw new Error(await problem(r));
+    const created = await r.json();
     $('grant').reset();
-    $('status').textContent = `${username} may now see your studies.`;
+    $('status').textContent = `${created.grantee?.name || username} may now see your studies.`;
     await loadConsents();
   } catch (e) {
     showError(`Access was not granted: ${e.message}`);

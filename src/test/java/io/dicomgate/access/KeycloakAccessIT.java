@@ -4,8 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,12 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.dicomgate.testsupport.DicomFixtures;
 import io.dicomgate.testsupport.KeycloakLogOnFailure;
 import io.dicomgate.testsupport.KeycloakServer;
-import io.dicomgate.testsupport.KeycloakTestResource;
 import io.dicomgate.testsupport.Multipart;
-import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.RealKeycloakProfile;
 import io.dicomgate.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -27,22 +23,9 @@ import io.quarkus.test.junit.TestProfile;
  * by Keycloak are accepted for the roles that may act, refused otherwise.
  */
 @QuarkusTest
-@TestProfile(KeycloakAccessIT.RealKeycloak.class)
+@TestProfile(RealKeycloakProfile.class)
 @ExtendWith(KeycloakLogOnFailure.class)
 class KeycloakAccessIT {
-
-    public static class RealKeycloak implements QuarkusTestProfile {
-        @Override
-        public java.util.List<TestResourceEntry> testResources() {
-            return java.util.List.of(new TestResourceEntry(PostgresTestResource.class),
-                    new TestResourceEntry(KeycloakTestResource.class));
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of();
-        }
-    }
 
     private static final String INGEST_SECRET = "dicomgate-ingest-demo-secret";
 

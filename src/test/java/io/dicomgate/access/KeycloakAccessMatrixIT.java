@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.dicomgate.testsupport.KeycloakLogOnFailure;
 import io.dicomgate.testsupport.KeycloakServer;
 import io.dicomgate.testsupport.Multipart;
+import io.dicomgate.testsupport.RealKeycloakProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -20,7 +21,7 @@ import io.quarkus.test.junit.TestProfile;
  * {@link AccessMatrixTest}.
  */
 @QuarkusTest
-@TestProfile(KeycloakAccessIT.RealKeycloak.class)
+@TestProfile(RealKeycloakProfile.class)
 @ExtendWith(KeycloakLogOnFailure.class)
 class KeycloakAccessMatrixIT extends AccessMatrix {
 

@@ -24,6 +24,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class LocalStack implements AutoCloseable {
 
+    /** Demo-only secret of the dicomgate-directory client in keycloak-realm/dicomgate-realm.json. */
+    static final String DIRECTORY_DEMO_SECRET = "dicomgate-directory-demo-secret";
+
+
     /**
      * @param dataDir holds {@code postgres/}, {@code keycloak/}, {@code storage/} and the logs
      * @param appPort dicomgate's HTTP port (0 for a free one)
@@ -134,6 +138,8 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Dquarkus.datasource.username=postgres");
         command.add("-Dquarkus.datasource.password=postgres");
         command.add("-Ddicomgate.storage.root=" + config.dataDir().resolve("storage").toAbsolutePath());
+        // The demo realm's user-directory client (consents bind to the account a username names).
+        command.add("-Ddicomgate.directory.client-secret=" + DIRECTORY_DEMO_SECRET);
         command.add("-jar");
         command.add(config.appJar().toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

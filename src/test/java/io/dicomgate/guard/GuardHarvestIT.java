@@ -15,11 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.dicomgate.testsupport.DicomFixtures;
 import io.dicomgate.testsupport.KeycloakLogOnFailure;
 import io.dicomgate.testsupport.KeycloakServer;
-import io.dicomgate.testsupport.KeycloakTestResource;
 import io.dicomgate.testsupport.Multipart;
-import io.dicomgate.testsupport.PostgresTestResource;
+import io.dicomgate.testsupport.RealKeycloakProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
@@ -34,13 +32,7 @@ import io.restassured.response.Response;
 @ExtendWith(KeycloakLogOnFailure.class)
 class GuardHarvestIT {
 
-    public static class RealStackSmallLimits implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresTestResource.class),
-                    new TestResourceEntry(KeycloakTestResource.class));
-        }
-
+    public static class RealStackSmallLimits extends RealKeycloakProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("dicomgate.guard.enabled", "true",

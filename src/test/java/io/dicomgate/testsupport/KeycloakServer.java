@@ -280,6 +280,21 @@ public final class KeycloakServer implements AutoCloseable {
         return readJson(response.body());
     }
 
+    /**
+     * Sends {@code method} with a JSON body (or none) to an admin API path below {@link #adminRealmUrl()},
+     * e.g. to create and delete users; returns the response for the caller to check.
+     */
+    public HttpResponse<String> adminSend(String method, String path, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(adminRealmUrl() + path)).timeout(REQUEST_TIMEOUT)
+                .header("Authorization", "Bearer " + adminToken());
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody));
+        return send(request.build());
+    }
+
     public Path logFile() {
         return logFile;
     }

@@ -15,6 +15,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Demo-only secret of the dicomgate-directory client in keycloak-realm/dicomgate-realm.json. */
+    public static final String DIRECTORY_SECRET = "dicomgate-directory-demo-secret";
+
     @Override
     public Map<String, String> start() {
         String issuer = KeycloakServer.shared().issuerUrl();
@@ -24,7 +27,9 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 // Overrides any issuer the fast test profile pins for its locally signed tokens.
                 "quarkus.oidc.token.issuer", issuer,
                 // Empty removes a profile's key, so the keys come from Keycloak's JWKS only.
-                "quarkus.oidc.public-key", "");
+                "quarkus.oidc.public-key", "",
+                // The user directory consents resolve usernames through: the realm's demo client.
+                "dicomgate.directory.client-secret", DIRECTORY_SECRET);
     }
 
     @Override
