@@ -99,6 +99,36 @@ public class AccessPolicy {
         }
     }
 
+    /** A stored study's patient, and whether the caller may read the study. */
+    public record StudyAccess(PatientRef patient, boolean readable) {
+    }
+
+    /**
+     * The study's patient and whether the caller may read it, in one query of one shape for every
+     * study UID: an unknown study finds no row, a hidden one a row with {@code readable} false, so
+     * neither the answer nor the work done tells them apart.
+     */
+    public Optional<StudyAccess> studyAccess(Caller caller, Permission permission, String studyUid) {
+        SqlFilter filter = readableFilter(caller, permission, false);
+        String readable = filter == SqlFilter.NONE ? "false" : "(" + filter.sql() + ")";
+        String sql = "SELECT p.patient_id, p.issuer, " + readable
+                + " FROM study st JOIN patient p ON p.pk = st.patient_fk WHERE st.study_uid = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int next = 1;
+            if (filter != SqlFilter.NONE) {
+                bind(ps, next, filter.params());
+                next += filter.params().size();
+            }
+            ps.setString(next, studyUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StudyAccess(new PatientRef(rs.getString(1), rs.getString(2)),
+                        rs.getBoolean(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("access check failed", e);
+        }
+    }
+
     /** Guard for retrieves: throws {@link AccessDeniedException} (answered as 404) unless readable. */
     public void requireRead(Caller caller, Permission permission, String studyUid) {
         if (!canRead(caller, permission, studyUid)) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import io.dicomgate.access.PatientRef;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 
 /** Consent rows. Read from the database on every call: consent is never cached. */
@@ -37,15 +38,17 @@ public class ConsentRepository implements PanacheRepository<Consent> {
         Map<String, Object> params = new HashMap<>();
         String where = visibility.none() ? "1 = 0" : visibility.jpql(params);
         params.put("id", id);
+        // Scalars only: a hidden consent costs the same as an unknown one (no entity is loaded for it).
         var query = getEntityManager().createQuery(
-                "select c, case when (" + where + ") then true else false end from Consent c where c.id = :id",
-                Object[].class);
+                "select c.patientId, c.issuer, case when (" + where + ") then true else false end from Consent c"
+                        + " where c.id = :id", Object[].class);
         params.forEach(query::setParameter);
-        return query.getResultStream().findFirst().map(row -> new Lookup((Consent) row[0], (Boolean) row[1]));
+        return query.getResultStream().findFirst()
+                .map(row -> new Lookup(new PatientRef((String) row[0], (String) row[1]), (Boolean) row[2]));
     }
 
-    /** A consent found by id, and whether the caller may see it. */
-    public record Lookup(Consent consent, boolean visible) {
+    /** A consent id that exists: whose it is, and whether the caller may see it. */
+    public record Lookup(PatientRef patient, boolean visible) {
     }
 
     /** One page of the consents the caller may see, newest first; the rule is in the query, before the page. */

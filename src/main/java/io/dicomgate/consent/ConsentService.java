@@ -122,13 +122,13 @@ public class ConsentService {
             throw new ResourceNotFoundException();
         }
         ConsentRepository.Lookup found = consents.lookup(id, visibility).orElseThrow(ResourceNotFoundException::new);
-        PatientRef patient = new PatientRef(found.consent().patientId, found.consent().issuer);
         if (!found.visible()) {
-            audit.patient(patient).hidden();
+            audit.patient(found.patient()).hidden();
             throw new AccessDeniedException();
         }
-        audit.patient(patient);
-        return forUpdate ? consents.findByUuidForUpdate(id).orElseThrow(ResourceNotFoundException::new) : found.consent();
+        audit.patient(found.patient());
+        return (forUpdate ? consents.findByUuidForUpdate(id) : consents.findByUuid(id))
+                .orElseThrow(ResourceNotFoundException::new);
     }
 
     private PatientRef patientToWrite(Caller caller, ConsentRequest request) {

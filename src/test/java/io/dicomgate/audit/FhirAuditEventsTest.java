@@ -1,40 +1,45 @@
 package io.dicomgate.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The BALP vocabulary mapping, as a table. */
 class FhirAuditEventsTest {
 
-    @ParameterizedTest
-    @CsvSource({
-            "SEARCH,           110112,      search-type, E",
-            "RETRIEVE,         110106,      read,        R",
-            "STORE,            110107,      create,      C",
-            "CONSENT_CREATE,   rest,        create,      C",
-            "CONSENT_REVOKE,   rest,        update,      U",
-            "CONSENT_READ,     rest,        search-type, E",
-            "BREAK_GLASS,      rest,        create,      C",
-            "BREAK_GLASS_REVIEW, rest,      update,      U",
-            "BREAK_GLASS_READ, rest,        search-type, E",
-            "AUDIT_READ,       rest,        search-type, E",
-            "ACCESS_LOG_READ,  rest,        search-type, E" })
-    void typeSubtypeAndAction(AuditAction action, String type, String interaction, String code) {
-        FhirAuditEvents.Kind kind = FhirAuditEvents.kind(action);
-        assertEquals(type, kind.typeCode());
-        assertEquals(type.equals("rest") ? FhirAuditEvents.EVENT_TYPE : FhirAuditEvents.DCM, kind.typeSystem());
-        assertEquals(interaction, kind.interaction());
-        assertEquals(code, kind.action());
-    }
+    /** The expected FHIR coding of every action: type code, interaction, action code. */
+    private static final Map<AuditAction, List<String>> EXPECTED = Map.ofEntries(
+            Map.entry(AuditAction.SEARCH, List.of("110112", "search-type", "E")),
+            Map.entry(AuditAction.RETRIEVE, List.of("110106", "read", "R")),
+            Map.entry(AuditAction.STORE, List.of("110107", "create", "C")),
+            Map.entry(AuditAction.CONSENT_CREATE, List.of("rest", "create", "C")),
+            Map.entry(AuditAction.CONSENT_REVOKE, List.of("rest", "update", "U")),
+            Map.entry(AuditAction.CONSENT_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.BREAK_GLASS, List.of("rest", "create", "C")),
+            Map.entry(AuditAction.BREAK_GLASS_REVIEW, List.of("rest", "update", "U")),
+            Map.entry(AuditAction.BREAK_GLASS_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.AUDIT_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.ACCESS_LOG_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.ALERT_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.ALERT_ACKNOWLEDGE, List.of("rest", "update", "U")));
 
-    @Test
-    void everyActionIsMapped() {
-        EnumSet.allOf(AuditAction.class).forEach(FhirAuditEvents::kind);
+    /** Every action, so a new one without an expected coding here fails instead of passing unseen. */
+    @ParameterizedTest
+    @EnumSource(AuditAction.class)
+    void typeSubtypeAndAction(AuditAction action) {
+        List<String> expected = EXPECTED.get(action);
+        assertNotNull(expected, action + " has no expected FHIR coding in this test");
+        FhirAuditEvents.Kind kind = FhirAuditEvents.kind(action);
+        assertEquals(expected.get(0), kind.typeCode());
+        assertEquals(expected.get(0).equals("rest") ? FhirAuditEvents.EVENT_TYPE : FhirAuditEvents.DCM, kind.typeSystem());
+        assertEquals(expected.get(1), kind.interaction());
+        assertEquals(expected.get(2), kind.action());
     }
 
     @ParameterizedTest
