@@ -50,62 +50,90 @@ public class AuditLogRepository {
      * at a time.
      */
     public AuditEntry append(AuditEvent event) throws SQLException {
-        return append(event, event.action() == AuditAction.STORE);
+        return appendAll(List.of(event), true).get(0);
     }
 
     /** A STORE event recovered from one receipt, which the caller deletes itself (see {@link StoreAuditRecovery}). */
     AuditEntry appendRecovered(AuditEvent event) throws SQLException {
-        return append(event, false);
+        return appendAll(List.of(event), false).get(0);
     }
 
-    private AuditEntry append(AuditEvent event, boolean consumeReceipts) throws SQLException {
+    /**
+     * Appends the events, in order, at the head of the chain: one advisory lock, one read of the head,
+     * one batch of inserts — the group commit of {@link AuditWriter}. A STORE event consumes the store
+     * receipts of its request and study (unless {@code consumeReceipts} is false). Must run inside a
+     * transaction.
+     */
+    public List<AuditEntry> appendAll(List<AuditEvent> events, boolean consumeReceipts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, APPEND_LOCK);
                 lock.execute();
             }
-            long seq;
             String prev;
-            try (PreparedStatement head = c.prepareStatement("SELECT nextval(pg_get_serial_sequence('audit_log', 'seq')),"
-                    + " (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)");
+            try (PreparedStatement head = c.prepareStatement("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
                     ResultSet rs = head.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-                prev = rs.getString(2) == null ? AuditChain.GENESIS : rs.getString(2);
+                prev = rs.next() ? rs.getString(1) : AuditChain.GENESIS;
             }
-            String hash = AuditChain.hash(prev, seq, event);
+            long firstSeq;
+            try (PreparedStatement seqs = c.prepareStatement(
+                    "SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), nextval(pg_get_serial_sequence('audit_log', 'seq')) + ? - 1)")) {
+                seqs.setInt(1, events.size());
+                try (ResultSet rs = seqs.executeQuery()) {
+                    rs.next();
+                    firstSeq = rs.getLong(1) - events.size() + 1;
+                }
+            }
+            List<AuditEntry> entries = new java.util.ArrayList<>(events.size());
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int i = 0;
-                insert.setLong(++i, seq);
-                insert.setObject(++i, OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
-                insert.setString(++i, event.requestId());
-                insert.setString(++i, event.subject());
-                insert.setString(++i, event.username());
-                insert.setString(++i, event.clientId());
-                insert.setArray(++i, c.createArrayOf("text",
-                        event.roles() == null ? new String[0] : event.roles().stream().sorted().toArray()));
-                insert.setString(++i, event.sourceAddress());
-                insert.setString(++i, event.action().name());
-                insert.setString(++i, event.patientId());
-                insert.setString(++i, event.issuer());
-                insert.setString(++i, event.studyUid());
-                insert.setString(++i, event.seriesUid());
-                insert.setString(++i, event.instanceUid());
-                insert.setString(++i, event.outcome().name());
-                insert.setInt(++i, event.httpStatus());
-                insert.setString(++i, event.purposeOfUse());
-                insert.setString(++i, event.breakGlassReason());
-                insert.setString(++i, event.detail());
-                insert.setString(++i, prev);
-                insert.setString(++i, hash);
-                insert.executeUpdate();
+                long seq = firstSeq;
+                for (AuditEvent event : events) {
+                    String hash = AuditChain.hash(prev, seq, event);
+                    bindRow(c, insert, seq, event, prev, hash);
+                    insert.addBatch();
+                    entries.add(new AuditEntry(seq, event, prev, hash));
+                    prev = hash;
+                    seq++;
+                }
+                insert.executeBatch();
             }
             if (consumeReceipts) {
-                consumeStoreReceipts(c, event);
+                for (AuditEvent event : events) {
+                    if (event.action() == AuditAction.STORE) {
+                        consumeStoreReceipts(c, event);
+                    }
+                }
             }
-            return new AuditEntry(seq, event, prev, hash);
+            return entries;
         }
+    }
+
+    private static void bindRow(Connection c, PreparedStatement insert, long seq, AuditEvent event, String prev,
+            String hash) throws SQLException {
+        int i = 0;
+        insert.setLong(++i, seq);
+        insert.setObject(++i, OffsetDateTime.ofInstant(AuditChain.storedTime(event.time()), ZoneOffset.UTC));
+        insert.setString(++i, event.requestId());
+        insert.setString(++i, event.subject());
+        insert.setString(++i, event.username());
+        insert.setString(++i, event.clientId());
+        insert.setArray(++i, c.createArrayOf("text",
+                event.roles() == null ? new String[0] : event.roles().stream().sorted().toArray()));
+        insert.setString(++i, event.sourceAddress());
+        insert.setString(++i, event.action().name());
+        insert.setString(++i, event.patientId());
+        insert.setString(++i, event.issuer());
+        insert.setString(++i, event.studyUid());
+        insert.setString(++i, event.seriesUid());
+        insert.setString(++i, event.instanceUid());
+        insert.setString(++i, event.outcome().name());
+        insert.setInt(++i, event.httpStatus());
+        insert.setString(++i, event.purposeOfUse());
+        insert.setString(++i, event.breakGlassReason());
+        insert.setString(++i, event.detail());
+        insert.setString(++i, prev);
+        insert.setString(++i, hash);
     }
 
     /**

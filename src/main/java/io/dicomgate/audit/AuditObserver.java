@@ -1,6 +1,7 @@
 package io.dicomgate.audit;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,21 +9,18 @@ import jakarta.enterprise.event.ObservesAsync;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Persists every {@link AuditEvent} at the head of the hash-chained {@code audit_log}, in a
- * transaction of its own so that denials and failures are kept when the request's own work rolls back
- * (the idea of dcm4chee's AuditTriggerObserver).
+ * Hands every {@link AuditBatch} (all events of one request) and every single {@link AuditEvent} to
+ * the {@link AuditWriter}, which appends them to the hash-chained {@code audit_log} in a transaction
+ * of its own — so denials and failures are kept when the request's own work rolls back (the idea of
+ * dcm4chee's AuditTriggerObserver) — committed in groups with other requests' events.
  *
- * <p>When a write fails that is never silent: an ERROR is logged (exception type, action and request
- * id only, no patient ids, names or tokens) and {@link #failedWrites()} counts it, reported by the
- * {@code audit-log} health check. A synchronous event (the response filter's, fired before the body
- * is sent) then throws {@link AuditUnavailableException}, and the request is answered {@code 503}
- * instead of with its data, unless {@code dicomgate.audit.fail-open} says otherwise (warned about at
- * start-up). Only events of requests refused before their resource ran (no data to withhold) go
- * asynchronously.
+ * <p>A synchronous event (the response filter's, fired before the body is sent) waits for its commit;
+ * when the write failed, {@link AuditUnavailableException} makes the request a {@code 503} instead of
+ * its data, unless {@code dicomgate.audit.fail-open} says otherwise (warned about at start-up). Only
+ * events of requests refused before their resource ran (no data to withhold) go asynchronously.
  *
  * <p>An event whose feature named a study but no patient gets the study's patient from the index, so
  * that a retrieve is found under the patient even when the feature did not say whose it was.
@@ -33,15 +31,13 @@ public class AuditObserver {
     private static final Logger LOG = Logger.getLogger(AuditObserver.class);
 
     private final AuditLogRepository log;
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong writes = new AtomicLong();
-    private volatile boolean lastFailed;
-
     private final AuditConfig config;
+    private final AuditWriter writer;
 
-    public AuditObserver(AuditLogRepository log, AuditConfig config) {
+    public AuditObserver(AuditLogRepository log, AuditConfig config, AuditWriter writer) {
         this.log = log;
         this.config = config;
+        this.writer = writer;
     }
 
     void warnWhenFailingOpen(@Observes StartupEvent start) {
@@ -52,46 +48,43 @@ public class AuditObserver {
     }
 
     /** @throws AuditUnavailableException when the write failed and the trail fails closed */
+    void onBatch(@Observes AuditBatch batch) {
+        writeAndWait(batch.events());
+    }
+
+    void onAsyncBatch(@ObservesAsync AuditBatch batch) {
+        writer.submit(completeAll(batch.events()));
+    }
+
+    /** @throws AuditUnavailableException when the write failed and the trail fails closed */
     void onEvent(@Observes AuditEvent event) {
-        if (persist(event) == null && !config.failOpen()) {
+        writeAndWait(List.of(event));
+    }
+
+    void onAsyncEvent(@ObservesAsync AuditEvent event) {
+        writer.submit(completeAll(List.of(event)));
+    }
+
+    private void writeAndWait(List<AuditEvent> events) {
+        List<AuditEvent> completed = completeAll(events);
+        if ((completed == null || !writer.write(completed)) && !config.failOpen()) {
             throw new AuditUnavailableException();
         }
     }
 
-    void onAsyncEvent(@ObservesAsync AuditEvent event) {
-        persist(event);
-    }
-
-    /** Appends the event; returns the stored entry, or null when the write failed (logged and counted). */
-    AuditEntry persist(AuditEvent event) {
+    /** The events as they will be stored; null when the index could not be asked (counted as a failed write). */
+    private List<AuditEvent> completeAll(List<AuditEvent> events) {
+        List<AuditEvent> completed = new ArrayList<>(events.size());
         try {
-            AuditEntry entry = QuarkusTransaction.requiringNew().call(() -> log.append(complete(event)));
-            writes.incrementAndGet();
-            lastFailed = false;
-            return entry;
-        } catch (Exception e) {
-            failures.incrementAndGet();
-            lastFailed = true;
-            // Type only: driver messages can quote the values (patient ids) of the failed statement.
-            LOG.errorf("audit write failed: %s (action %s, request %s); the event is not in the audit log",
-                    rootType(e), event.action(), event.requestId());
+            for (AuditEvent e : events) {
+                completed.add(complete(e));
+            }
+            return completed;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            LOG.errorf("audit event could not be completed: %s (action %s, request %s)", e.getClass().getName(),
+                    events.get(0).action(), events.get(0).requestId());
             return null;
         }
-    }
-
-    /** Audit writes that failed since start. */
-    public long failedWrites() {
-        return failures.get();
-    }
-
-    /** Whether the latest audit write failed. */
-    public boolean lastWriteFailed() {
-        return lastFailed;
-    }
-
-    /** Audit writes that succeeded since start. */
-    public long writes() {
-        return writes.get();
     }
 
     private AuditEvent complete(AuditEvent e) throws java.sql.SQLException {
@@ -120,13 +113,5 @@ public class AuditObserver {
      */
     static String storable(String value) {
         return value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
-    }
-
-    private static String rootType(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? e.getClass().getName() : e.getClass().getName() + " caused by " + t.getClass().getName();
     }
 }

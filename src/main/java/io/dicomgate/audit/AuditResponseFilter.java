@@ -32,10 +32,10 @@ public class AuditResponseFilter {
     private final AuditContext context;
     private final Instance<CurrentCaller> caller;
     private final SecurityIdentity identity;
-    private final Event<AuditEvent> events;
+    private final Event<AuditBatch> events;
 
     public AuditResponseFilter(AuditContext context, Instance<CurrentCaller> caller, SecurityIdentity identity,
-            Event<AuditEvent> events) {
+            Event<AuditBatch> events) {
         this.context = context;
         this.caller = caller;
         this.identity = identity;
@@ -57,7 +57,7 @@ public class AuditResponseFilter {
         List<PatientRef> patients = context.patients().isEmpty() ? java.util.Collections.singletonList(null)
                 : List.copyOf(context.patients());
         Instant now = Instant.now();
-        boolean unaudited = false;
+        List<AuditEvent> batch = new java.util.ArrayList<>(patients.size());
         var pathParams = request.getUriInfo().getPathParameters();
         String study = context.studyUid() != null ? context.studyUid() : uid(pathParams.getFirst("studyUid"));
         String series = context.studyUid() != null ? context.seriesUid() : uid(pathParams.getFirst("seriesUid"));
@@ -73,16 +73,19 @@ public class AuditResponseFilter {
                         action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
                         studyUid, sameStudy ? series : null, sameStudy ? instance : null, outcome, status,
                         context.purposeOfUse(), context.breakGlassReason(), context.detail());
-                if (BlockingOperationControl.isBlockingAllowed()) {
-                    try {
-                        events.fire(event);
-                    } catch (AuditUnavailableException e) {
-                        unaudited = true;
-                    }
-                } else {
-                    events.fireAsync(event);
-                }
+                batch.add(event);
             }
+        }
+        // All events of the request in one transaction (AuditWriter), committed before the body is sent.
+        boolean unaudited = false;
+        if (BlockingOperationControl.isBlockingAllowed()) {
+            try {
+                events.fire(new AuditBatch(batch));
+            } catch (AuditUnavailableException e) {
+                unaudited = true;
+            }
+        } else {
+            events.fireAsync(new AuditBatch(batch));
         }
         if (unaudited) {
             failClosed(response);

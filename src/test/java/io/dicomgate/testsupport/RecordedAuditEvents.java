@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 
+import io.dicomgate.audit.AuditBatch;
 import io.dicomgate.audit.AuditEvent;
 
 /** Test-only observer: keeps every audit event fired, so tests can assert the audit of each request. */
@@ -21,6 +22,14 @@ public class RecordedAuditEvents {
 
     void onAsync(@ObservesAsync AuditEvent event) {
         events.add(event);
+    }
+
+    void on(@Observes AuditBatch batch) {
+        events.addAll(batch.events());
+    }
+
+    void onAsync(@ObservesAsync AuditBatch batch) {
+        events.addAll(batch.events());
     }
 
     /**
