@@ -2,8 +2,11 @@ package io.dicomgate.dicom;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -44,6 +47,39 @@ public final class FrameLocator {
                 : List.of(nativeFrame(px, frameNumber, rows, columns, samplesPerPixel, bitsAllocated));
         checkInsideFile(file, ranges);
         return ranges;
+    }
+
+    /**
+     * The bytes of {@code ranges} read from the file and concatenated: a native frame, or an
+     * encapsulated frame's compressed bit stream.
+     *
+     * @throws IOException if the file is shorter than the ranges or the frame exceeds an array
+     */
+    public static byte[] read(Path file, List<ByteRange> ranges) throws IOException {
+        long total = 0;
+        for (ByteRange r : ranges) {
+            total += r.length();
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IOException("frame too large");
+        }
+        byte[] bytes = new byte[(int) total];
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int at = 0;
+            for (ByteRange r : ranges) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes, at, (int) r.length());
+                long position = r.offset();
+                while (buffer.hasRemaining()) {
+                    int n = channel.read(buffer, position);
+                    if (n < 0) {
+                        throw new IOException("stored file shorter than indexed");
+                    }
+                    position += n;
+                }
+                at += (int) r.length();
+            }
+        }
+        return bytes;
     }
 
     private static ByteRange nativeFrame(PixelDataLocation px, int frameNumber, int rows, int columns,

@@ -4,10 +4,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.List;
 
@@ -117,30 +114,7 @@ final class FrameDecoder {
             throws IOException, InvalidDicomException {
         List<ByteRange> ranges = FrameLocator.frame(file, location, frame, a.numberOfFrames, a.rows, a.columns,
                 a.samplesPerPixel, a.bitsAllocated);
-        long total = 0;
-        for (ByteRange r : ranges) {
-            total += r.length();
-        }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IOException("frame too large");
-        }
-        byte[] bytes = new byte[(int) total];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            int at = 0;
-            for (ByteRange r : ranges) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, at, (int) r.length());
-                long position = r.offset();
-                while (buffer.hasRemaining()) {
-                    int n = channel.read(buffer, position);
-                    if (n < 0) {
-                        throw new IOException("stored file shorter than indexed");
-                    }
-                    position += n;
-                }
-                at += (int) r.length();
-            }
-        }
-        return bytes;
+        return FrameLocator.read(file, ranges);
     }
 
     /** Native (or RLE-decoded) samples; 16-bit little endian unless {@code bigEndian}. */

@@ -3,8 +3,6 @@ package io.dicomgate.wado;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -114,28 +112,6 @@ final class Transcoder {
             return out.toByteArray();
         } catch (IOException | DicomException | RuntimeException e) {
             throw new TranscodeException("cannot transcode to " + to, e);
-        }
-    }
-
-    /**
-     * Native Pixel Data of an encapsulated instance in Explicit VR Little Endian byte order, frames
-     * one after another (PS3.5 §8.1.1), Planar Configuration 0 for colour.
-     */
-    static byte[] decodedPixelData(Path file) throws TranscodeException {
-        try {
-            Attribute pixels = decoded(file).get(TagFromName.PixelData);
-            if (pixels == null) {
-                throw new DicomException("no pixel data");
-            }
-            if (pixels.getVRAsString().equals("OW")) {
-                short[] values = pixels.getShortValues();
-                ByteBuffer le = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-                le.asShortBuffer().put(values);
-                return le.array();
-            }
-            return pixels.getByteValues();
-        } catch (IOException | DicomException | RuntimeException e) {
-            throw new TranscodeException("cannot decode pixel data", e);
         }
     }
 

@@ -245,7 +245,7 @@ public class WadoService {
         RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept, stored(instance));
         Path file = blobs.path(instance.blobKey);
         if (choice.decode()) {
-            return decodedFrames(instance, file, numbers, frameCount);
+            return decodedFrames(file, instance.transferSyntaxUid, numbers);
         }
         List<List<ByteRange>> ranges = new ArrayList<>();
         try {
@@ -279,29 +279,36 @@ public class WadoService {
 
     /**
      * Encapsulated frames asked for as uncompressed {@code application/octet-stream} (PS3.18
-     * §8.7.3.5.2 default Explicit VR Little Endian): the instance is decoded before the response
-     * starts (406 if the bit stream cannot be decoded) and the frames cut from the native pixels.
+     * §8.7.3.5.2 default Explicit VR Little Endian), decoded one frame at a time from that frame's
+     * fragments only ({@link SingleFrameDecoder}): a viewer paging through N frames pays N frame
+     * decodes, not N instance decodes. The first frame is decoded before the response starts (406 if
+     * the bit stream cannot be decoded); one decoded frame is held at a time, under the heap bulkhead.
      */
-    private Response decodedFrames(Instance instance, Path file, List<Integer> numbers, int frameCount) {
-        byte[] pixels;
-        bulkhead.acquire(transcodeBytes(instance)); // held while the frames are written, returned at request end
+    private Response decodedFrames(Path file, String transferSyntax, List<Integer> numbers) {
+        SingleFrameDecoder frames;
+        byte[] first;
         try {
-            pixels = Transcoder.decodedPixelData(file);
+            frames = SingleFrameDecoder.open(file, transferSyntax);
+            bulkhead.acquire(frames.frameBytes() * 4); // held while the frames are written, returned at request end
+            first = frames.decode(numbers.get(0));
         } catch (Transcoder.TranscodeException e) {
             LOG.debugf(e, "decoding frames failed");
-            throw new NotAcceptableException("the frames of this instance cannot be decoded");
-        }
-        int frameSize = pixels.length / frameCount;
-        if (frameSize == 0 || pixels.length % frameCount != 0) {
             throw new NotAcceptableException("the frames of this instance cannot be decoded");
         }
         String partType = DicomMediaTypes.OCTET_STREAM + "; transfer-syntax=" + TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
             MultipartWriter multipart = new MultipartWriter(out, boundary);
-            for (int n : numbers) {
+            for (int k = 0; k < numbers.size(); k++) {
+                byte[] pixels;
+                try {
+                    pixels = k == 0 ? first : frames.decode(numbers.get(k));
+                } catch (Transcoder.TranscodeException e) {
+                    // The response has started: all that is left is to end it short of its closing boundary.
+                    throw new IOException("frame " + numbers.get(k) + " cannot be decoded", e);
+                }
                 multipart.startPart(partType, null);
-                out.write(pixels, (n - 1) * frameSize, frameSize);
+                out.write(pixels);
                 multipart.endPart();
             }
             multipart.finish();

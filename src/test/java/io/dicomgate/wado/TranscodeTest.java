@@ -1,5 +1,6 @@
 package io.dicomgate.wado;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -135,6 +137,29 @@ class TranscodeTest {
         assertEquals(ELE, parts.get(0).transferSyntax());
         byte[] frame = parts.get(0).body();
         assertPixels(input, frame, 1, 0);
+    }
+
+    @ParameterizedTest(name = "{0}: each frame decoded alone = that frame of the whole instance decoded")
+    @MethodSource("decodable")
+    void framesDecodedAloneEqualTheWholeInstanceDecoded(Encoded input) throws Exception {
+        var ids = store(input.bytes().get());
+        byte[] body = Api.as(Api.ADMIN).accept("application/dicom; transfer-syntax=" + ELE).get(ids)
+                .then().statusCode(200).extract().asByteArray();
+        AttributeList list = new AttributeList();
+        list.read(new DicomInputStream(new ByteArrayInputStream(body)));
+        Attribute pixels = list.get(TagFromName.PixelData);
+        byte[] whole = pixels.getVRAsString().equals("OW") ? le(pixels.getShortValues()) : pixels.getByteValues();
+        int frameSize = frameSize(input, whole);
+        // Asked in reverse and with a repeat: each part is decoded from its own fragments.
+        List<MultipartParts.Part> parts = MultipartParts.parse(Api.as(Api.ADMIN)
+                .accept("multipart/related; type=\"application/octet-stream\"").get(ids + "/frames/2,1,2")
+                .then().statusCode(200).extract().response());
+        int[] asked = {2, 1, 2};
+        assertEquals(asked.length, parts.size());
+        for (int k = 0; k < asked.length; k++) {
+            byte[] expected = Arrays.copyOfRange(whole, (asked[k] - 1) * frameSize, asked[k] * frameSize);
+            assertArrayEquals(expected, parts.get(k).body(), input.name() + ": frame " + asked[k]);
+        }
     }
 
     @ParameterizedTest(name = "native → {0}")
