@@ -59,29 +59,23 @@ public class AuditLogRepository {
     }
 
     /**
-     * Appends the events, in order, at the head of the chain: one advisory lock, one read of the head,
-     * one batch of inserts — the group commit of {@link AuditWriter}. A STORE event consumes the store
+     * Appends the events, in order, at the head of the chain: one call that takes the advisory lock,
+     * reads the head and reserves the seq values ({@code audit_reserve}, V17), one batch of inserts — the group commit of {@link AuditWriter}. A STORE event consumes the store
      * receipts of its request and study (unless {@code consumeReceipts} is false). Must run inside a
      * transaction.
      */
     public List<AuditEntry> appendAll(List<AuditEvent> events, boolean consumeReceipts) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, APPEND_LOCK);
-                lock.execute();
-            }
             String prev;
-            try (PreparedStatement head = c.prepareStatement("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-                    ResultSet rs = head.executeQuery()) {
-                prev = rs.next() ? rs.getString(1) : AuditChain.GENESIS;
-            }
             long firstSeq;
-            try (PreparedStatement seqs = c.prepareStatement(
-                    "SELECT setval(pg_get_serial_sequence('audit_log', 'seq'), nextval(pg_get_serial_sequence('audit_log', 'seq')) + ? - 1)")) {
-                seqs.setInt(1, events.size());
-                try (ResultSet rs = seqs.executeQuery()) {
+            // V17: the advisory lock, the chain head and a range of seq values in one round trip.
+            try (PreparedStatement reserve = c.prepareStatement("SELECT prev_hash, first_seq FROM audit_reserve(?, ?)")) {
+                reserve.setLong(1, APPEND_LOCK);
+                reserve.setInt(2, events.size());
+                try (ResultSet rs = reserve.executeQuery()) {
                     rs.next();
-                    firstSeq = rs.getLong(1) - events.size() + 1;
+                    prev = rs.getString(1) == null ? AuditChain.GENESIS : rs.getString(1);
+                    firstSeq = rs.getLong(2);
                 }
             }
             List<AuditEntry> entries = new java.util.ArrayList<>(events.size());

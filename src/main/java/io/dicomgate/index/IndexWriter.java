@@ -21,6 +21,11 @@ import io.dicomgate.index.IndexConflictException.Kind;
  * Adds stored instances to the index. Upserts are race-free ({@code ON CONFLICT}) so concurrent
  * STOW requests for one study cannot create it twice, and the denormalised counters are updated in
  * the same transaction as the row they count.
+ *
+ * <p>Concurrent stores into one study must not queue behind each other's row locks: existing
+ * patient, study and series rows are read, not upserted, and written only when something changed
+ * (a new study or series, other patient attributes); the counters, which every instance must
+ * change, are updated last, so their row locks are held only for the commit.
  */
 @ApplicationScoped
 public class IndexWriter {
@@ -38,8 +43,7 @@ public class IndexWriter {
         this.dataSource = dataSource;
     }
 
-    /** SHA-256 of the stored instance with this SOP Instance UID, if any. */
-    @Transactional
+    /** SHA-256 of the stored instance with this SOP Instance UID, if any (one autocommit read, no transaction). */
     public Optional<String> storedDigest(String sopInstanceUid) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM instance WHERE sop_instance_uid = ?")) {
@@ -94,24 +98,46 @@ public class IndexWriter {
     @Transactional
     public Outcome insert(IndexRecord r, StoreReceipt receipt) {
         try (Connection c = dataSource.getConnection()) {
-            long patientPk = upsertPatient(c, r.patient());
+            long patientPk = patientPk(c, r.patient());
             long studyPk = studyPk(c, r.study(), patientPk, r.patient());
             long seriesPk = seriesPk(c, r.series(), studyPk);
-            return insertInstance(c, r.instance(), seriesPk, studyPk, r.study().studyUid(), receipt);
+            Outcome outcome = insertInstance(c, r.instance(), seriesPk, r.study().studyUid(), receipt);
+            if (outcome == Outcome.INSERTED) {
+                countInstance(c, seriesPk, studyPk);
+            }
+            return outcome;
         } catch (SQLException e) {
             throw new IndexException(e);
         }
     }
 
     /** The patient row is an identity key only; its attributes are kept per study ({@link #studyPk}). */
-    private static long upsertPatient(Connection c, IndexRecord.PatientRow p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO patient (patient_id, issuer) VALUES (?, ?)
-                ON CONFLICT (patient_id, issuer) DO UPDATE SET updated_at = now()
-                RETURNING pk""")) {
-            ps.setString(1, p.patientId());
-            ps.setString(2, p.issuer());
-            return singleLong(ps);
+    private static long patientPk(Connection c, IndexRecord.PatientRow p) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pk FROM patient WHERE patient_id = ? AND issuer = ?")) {
+                ps.setString(1, p.patientId());
+                ps.setString(2, p.issuer());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO patient (patient_id, issuer) VALUES (?, ?)
+                    ON CONFLICT (patient_id, issuer) DO NOTHING RETURNING pk""")) {
+                ps.setString(1, p.patientId());
+                ps.setString(2, p.issuer());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            if (attempt > 0) { // inserted by a concurrent store that committed meanwhile: read once more
+                throw new SQLException("patient row neither found nor inserted");
+            }
         }
     }
 
@@ -122,6 +148,27 @@ public class IndexWriter {
      */
     private static long studyPk(Connection c, IndexRecord.StudyRow s, long patientPk, IndexRecord.PatientRow p)
             throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pk, patient_fk, patient_name IS NOT DISTINCT FROM ? AND patient_birth_date IS NOT DISTINCT FROM ?
+                    AND patient_sex IS NOT DISTINCT FROM ? AND patient_attrs_json = ?
+                FROM study WHERE study_uid = ?""")) {
+            ps.setString(1, p.name());
+            ps.setString(2, p.birthDate());
+            ps.setString(3, p.sex());
+            ps.setString(4, p.attrsJson());
+            ps.setString(5, s.studyUid());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    if (rs.getLong(2) != patientPk) {
+                        throw new IndexConflictException(Kind.HIERARCHY_MISMATCH,
+                                "the study is already stored for a different patient");
+                    }
+                    if (rs.getBoolean(3)) {
+                        return rs.getLong(1); // as stored: nothing to write, no lock to take
+                    }
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession_number, study_id,
                     study_description, referring_physician_name, referring_physician_name_norm,
@@ -162,6 +209,10 @@ public class IndexWriter {
     }
 
     private static long seriesPk(Connection c, IndexRecord.SeriesRow s, long studyPk) throws SQLException {
+        Long existing = existingSeries(c, s.seriesUid(), studyPk);
+        if (existing != null) {
+            return existing;
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO series (study_fk, series_uid, modality, series_number, series_description,
                     pps_start_date, pps_start_time, attrs_json)
@@ -195,10 +246,17 @@ public class IndexWriter {
                 }
             }
         }
+        return existingSeries(c, s.seriesUid(), studyPk); // inserted by a concurrent store
+    }
+
+    /** The series' pk, null when it is not stored; a series of another study is a conflict. */
+    private static Long existingSeries(Connection c, String seriesUid, long studyPk) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pk, study_fk FROM series WHERE series_uid = ?")) {
-            ps.setString(1, s.seriesUid());
+            ps.setString(1, seriesUid);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
+                if (!rs.next()) {
+                    return null;
+                }
                 if (rs.getLong(2) != studyPk) {
                     throw new IndexConflictException(Kind.HIERARCHY_MISMATCH,
                             "the series is already stored in a different study");
@@ -208,8 +266,8 @@ public class IndexWriter {
         }
     }
 
-    private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, long studyPk,
-            String studyUid, StoreReceipt receipt) throws SQLException {
+    private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, String studyUid,
+            StoreReceipt receipt) throws SQLException {
         long instancePk;
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
@@ -244,16 +302,6 @@ public class IndexWriter {
                 instancePk = rs.getLong(1);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?")) {
-            ps.setLong(1, seriesPk);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE study SET num_instances = num_instances + 1, updated_at = now() WHERE pk = ?")) {
-            ps.setLong(1, studyPk);
-            ps.executeUpdate();
-        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO store_receipt (instance_fk, request_id, study_uid, subject, username, client_id, roles,
                     source_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -268,6 +316,20 @@ public class IndexWriter {
             ps.executeUpdate();
         }
         return Outcome.INSERTED;
+    }
+
+    /**
+     * The series' and study's instance counters, in one statement and last in the transaction: every
+     * store into the study takes these row locks, so they are held only until the commit.
+     */
+    private static void countInstance(Connection c, long seriesPk, long studyPk) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH counted AS (UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?)
+                UPDATE study SET num_instances = num_instances + 1, updated_at = now() WHERE pk = ?""")) {
+            ps.setLong(1, seriesPk);
+            ps.setLong(2, studyPk);
+            ps.executeUpdate();
+        }
     }
 
     private static Outcome existing(Connection c, IndexRecord.InstanceRow i, long seriesPk) throws SQLException {
@@ -297,13 +359,6 @@ public class IndexWriter {
             ps.setNull(index, Types.ARRAY);
         } else {
             ps.setArray(index, c.createArrayOf("text", words));
-        }
-    }
-
-    private static long singleLong(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 

@@ -85,6 +85,13 @@ public final class Benchmark {
                           --explain BOOL     also print EXPLAIN (ANALYZE, BUFFERS) of each search per caller
                           --hold SECONDS     keep the stack it started running this long after the run (0)
                           --big-stow GIB     one STOW of GIB GiB in 128 MiB instances against -Xmx256m (1)
+                          --versus orthanc   side by side with Debian's Orthanc + DICOMweb plugin (installed with
+                                             apt-get as root if missing): the same data set into both, each
+                                             figure for both and the ratio (see VersusOrthanc)
+                          --versus-instances N  its data set: N instances of 512x512x16 bit, 100 per study (10000)
+                          --versus-runs N    requests per latency figure per server (200)
+                          --versus-qido-runs N  runs per QIDO/metadata figure per server (50)
+                          --versus-study-runs N  whole studies retrieved per server with curl (10)
                           --url URL          an already running dicomgate (e.g. http://localhost:8080)
                           --keycloak ISSUER  its realm URL (http://localhost:8180/realms/dicomgate)
                           --jdbc-url URL     its database, for --index-scale with --url (user/password postgres)
@@ -124,7 +131,11 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
-        String mode = opts.containsKey("index-scale") ? "index-scale" : opts.containsKey("big-stow") ? "big-stow" : "dataset";
+        String mode = opts.containsKey("versus") ? "versus" : opts.containsKey("index-scale") ? "index-scale"
+                : opts.containsKey("big-stow") ? "big-stow" : "dataset";
+        if (mode.equals("versus") && (!opts.get("versus").equals("orthanc") || opts.containsKey("url"))) {
+            throw new IllegalArgumentException("--versus takes orthanc, and starts its own stack (no --url)");
+        }
         if (opts.containsKey("url")) {
             dicomweb = opts.get("url") + "/dicomweb";
             issuer = opts.getOrDefault("keycloak", "http://localhost:8180/realms/dicomgate");
@@ -160,6 +171,10 @@ public final class Benchmark {
         switch (mode) {
             case "index-scale" -> indexScale(Integer.parseInt(opts.get("index-scale")));
             case "big-stow" -> bigStow(Double.parseDouble(opts.get("big-stow")));
+            case "versus" -> {
+                new VersusOrthanc(opts, stack, stack.dataDir()).run();
+                return;
+            }
             default -> dataset();
         }
         memory();
@@ -805,7 +820,7 @@ public final class Benchmark {
         }
     }
 
-    private static String procStatus(long pid) {
+    static String procStatus(long pid) {
         try {
             Map<String, String> status = new HashMap<>();
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

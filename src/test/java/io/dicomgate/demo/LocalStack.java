@@ -41,6 +41,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static final String DATABASE = "dicomgate";
+
+    /**
+     * The memory limits dicomgate runs with unless the caller sets its own (the same as the
+     * Dockerfile's {@code JDK_JAVA_OPTIONS}): a fixed heap, direct-buffer and metaspace ceiling, so the process stays within a known footprint whatever the load (README, Memory).
+     * {@code DICOMGATE_APP_JAVA_OPTS} replaces them.
+     */
+    public static final List<String> MEMORY_LIMITS = List.of("-Xms192m", "-Xmx384m", "-XX:MaxDirectMemorySize=128m",
+            "-XX:MaxMetaspaceSize=192m");
     private static final Duration APP_STARTUP = Duration.ofSeconds(120);
 
     private final Config config;
@@ -131,6 +139,7 @@ public final class LocalStack implements AutoCloseable {
         Path logFile = config.dataDir().resolve("dicomgate.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(memoryLimits(jvmArgs));
         command.addAll(jvmArgs);
         command.add("-Dquarkus.http.port=" + appPort);
         command.add("-Dquarkus.oidc.auth-server-url=" + keycloak.issuerUrl());
@@ -166,7 +175,8 @@ public final class LocalStack implements AutoCloseable {
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     log("dicomgate ready on port %d in %.1f s (pid %d, %s, log: %s)", appPort, secondsSince(t0),
-                            app.pid(), jvmArgs.isEmpty() ? "default heap" : String.join(" ", jvmArgs), logFile);
+                            app.pid(), String.join(" ", command.subList(1, command.indexOf("-jar")).stream()
+                                    .filter(a -> a.startsWith("-X")).toList()), logFile);
                     return;
                 }
                 last = "HTTP " + r.statusCode() + " " + r.body();
@@ -180,6 +190,25 @@ public final class LocalStack implements AutoCloseable {
         }
         throw new IllegalStateException("dicomgate not ready after " + APP_STARTUP.toSeconds() + " s (last: " + last
                 + "); last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
+    }
+
+    /** {@link #MEMORY_LIMITS} (or the environment's) without the options {@code jvmArgs} sets itself. */
+    static List<String> memoryLimits(List<String> jvmArgs) {
+        String env = System.getenv("DICOMGATE_APP_JAVA_OPTS");
+        List<String> limits = env == null || env.isBlank() ? MEMORY_LIMITS : List.of(env.trim().split("\\s+"));
+        return limits.stream().filter(limit -> jvmArgs.stream().noneMatch(arg -> sameOption(arg, limit))).toList();
+    }
+
+    private static boolean sameOption(String a, String b) {
+        return optionName(a).equals(optionName(b));
+    }
+
+    private static String optionName(String option) {
+        if (option.startsWith("-Xmx") || option.startsWith("-Xms") || option.startsWith("-Xss")) {
+            return option.substring(0, 4);
+        }
+        int eq = option.indexOf('=');
+        return eq < 0 ? option : option.substring(0, eq);
     }
 
     public String appUrl() {

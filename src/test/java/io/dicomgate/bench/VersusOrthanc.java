@@ -1,0 +1,415 @@
+package io.dicomgate.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import io.dicomgate.demo.DicomWebClient;
+import io.dicomgate.demo.LocalStack;
+import io.dicomgate.testsupport.DicomFixtures;
+
+/**
+ * {@code bin/bench --versus orthanc}: dicomgate and Debian's Orthanc (DICOMweb plugin, authentication
+ * off) side by side in one run, on the same generated data set — by default 10,000 CT/MR instances of
+ * 512×512×16 bit (0.5 MiB) in 100 studies of 2 series × 50 — loaded into both. Each figure is taken
+ * for both servers in alternating rounds (so load from elsewhere hits both alike) and printed with
+ * the ratio, "× dicomgate" above 1 meaning dicomgate is ahead. Throughput uses fast clients that
+ * discard what they read: {@code curl -o /dev/null} for whole studies, {@link HttpClient} draining
+ * the body for the rest. dicomgate runs with the heap limits of {@code bin/run} against a durable
+ * PostgreSQL (fsync on, synchronous commit) and the real Keycloak; every dicomgate request carries a
+ * bearer token, as in production.
+ */
+final class VersusOrthanc {
+
+    private static final String DICOM_MULTIPART = "multipart/related; type=\"application/dicom\"";
+    private static final String OCTET_MULTIPART = "multipart/related; type=\"application/octet-stream\"";
+    private static final String BOUNDARY = "dicomgate-versus-7c1e";
+    private static final int PER_SERIES = 50;
+    private static final int PER_STUDY = 2 * PER_SERIES;
+
+    /** One server under test: where its DICOMweb API is and how a request authenticates. */
+    private record Server(String name, String dicomweb, DicomWebClient.Tokens tokens, long pid) {
+        HttpRequest.Builder request(String path) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dicomweb + path)).timeout(Duration.ofMinutes(5));
+            return tokens == null ? b : b.header("Authorization", "Bearer " + tokens.get());
+        }
+    }
+
+    /** A figure for both servers: values in the unit named, and whether larger is better. */
+    private record Figure(String what, String unit, double orthanc, double dicomgate, boolean higherIsBetter) {
+        double ratio() {
+            return higherIsBetter ? dicomgate / orthanc : orthanc / dicomgate;
+        }
+    }
+
+    private final Map<String, String> opts;
+    private final LocalStack stack;
+    private final Path dir;
+    private final int instances;
+    private final List<Figure> figures = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private String[] studyUids;
+    private String[] seriesUids;
+    private String[] sopUids;
+
+    VersusOrthanc(Map<String, String> opts, LocalStack stack, Path dir) {
+        this.opts = opts;
+        this.stack = stack;
+        this.dir = dir;
+        this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", "10000")) / PER_STUDY * PER_STUDY;
+    }
+
+    void run() throws Exception {
+        generate();
+        try (OrthancProcess orthancProcess = OrthancProcess.start(dir.resolve("orthanc"))) {
+            String issuer = stack.keycloak().issuerUrl();
+            Server orthanc = new Server("Orthanc " + orthancProcess.version(), orthancProcess.dicomwebUrl(), null,
+                    orthancProcess.pid());
+            Server admin = new Server("dicomgate", stack.dicomwebUrl(), DicomWebClient.Tokens.password(issuer, "admin",
+                    "demo"), stack.appPid());
+            Server ingest = new Server("dicomgate", stack.dicomwebUrl(), DicomWebClient.Tokens.clientCredentials(issuer,
+                    "dicomgate-ingest", "dicomgate-ingest-demo-secret"), stack.appPid());
+            Server house = new Server("dicomgate", stack.dicomwebUrl(), DicomWebClient.Tokens.password(issuer,
+                    "dr.house", "demo"), stack.appPid());
+            System.out.printf("%nside by side: %s at %s, dicomgate at %s; %d instances; %d cores, load average %s%n%n",
+                    orthanc.name(), orthanc.dicomweb(), admin.dicomweb(), instances,
+                    Runtime.getRuntime().availableProcessors(), Representations.loadAverage());
+
+            int half = instances / 2 / PER_STUDY * PER_STUDY;
+            stow("STOW, 1 instance per request, 8 clients", orthanc, ingest, 0, half, 1, 8);
+            stow("STOW, 10 instances per request, 4 clients", orthanc, ingest, half, instances, 10, 4);
+            grantHouse();
+
+            int studies = instances / PER_STUDY;
+            int wholeRuns = Math.min(studies - 1, Integer.parseInt(opts.getOrDefault("versus-study-runs", "10")));
+            wholeStudies(orthanc, admin, wholeRuns);
+            Random pick = new Random(7);
+            int runs = Integer.parseInt(opts.getOrDefault("versus-runs", "200"));
+            for (int clients : new int[] {1, 4}) {
+                latency("one instance, " + clients + (clients == 1 ? " client" : " clients"), orthanc, admin, clients,
+                        runs, i -> instancePath(pick.nextInt(instances)), DICOM_MULTIPART);
+                latency("/frames/1, " + clients + (clients == 1 ? " client" : " clients"), orthanc, admin, clients,
+                        runs, i -> instancePath(pick.nextInt(instances)) + "/frames/1", OCTET_MULTIPART);
+            }
+            int qidoRuns = Integer.parseInt(opts.getOrDefault("versus-qido-runs", "50"));
+            latency("QIDO studies, limit=100", orthanc, admin, 1, qidoRuns, i -> "/studies?limit=100",
+                    "application/dicom+json");
+            latency("QIDO studies, PatientName=SMITH*", orthanc, admin, 1, qidoRuns,
+                    i -> "/studies?PatientName=SMITH*", "application/dicom+json");
+            latency("QIDO studies, limit=100, consent rule (dr.house)", orthanc, house, 1, qidoRuns,
+                    i -> "/studies?limit=100", "application/dicom+json");
+            latency("metadata of a 100-instance study", orthanc, admin, 1, qidoRuns,
+                    i -> "/studies/" + studyUids[pick.nextInt(studies)] + "/metadata", "application/dicom+json");
+            latency("metadata of a 100-instance study, consent rule (dr.house)", orthanc, house, 1, qidoRuns,
+                    i -> "/studies/" + studyUids[4 * pick.nextInt(studies / 4)] + "/metadata",
+                    "application/dicom+json");
+            print(orthanc, admin);
+            int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
+            if (hold > 0) {
+                System.out.printf("%nholding both servers for %d s; e.g. %s%n", hold, instancePath(0));
+                Thread.sleep(hold * 1000L);
+            }
+        }
+    }
+
+    // ---- data ------------------------------------------------------------------------------------
+
+    /** Instance i: study i / 100, series (i % 100) / 50, patient study / 2; files written once per seed. */
+    private void generate() throws Exception {
+        Random rnd = new Random(Long.parseLong(opts.getOrDefault("seed", "42")));
+        int studies = instances / PER_STUDY;
+        studyUids = new String[studies];
+        seriesUids = new String[studies * 2];
+        sopUids = new String[instances];
+        for (int s = 0; s < studies; s++) {
+            studyUids[s] = uid(rnd);
+        }
+        for (int s = 0; s < seriesUids.length; s++) {
+            seriesUids[s] = uid(rnd);
+        }
+        for (int i = 0; i < instances; i++) {
+            sopUids[i] = uid(rnd);
+        }
+        Path data = dir.resolve("data");
+        Path manifest = data.resolve("manifest");
+        String expected = "seed " + opts.getOrDefault("seed", "42") + ", " + instances + " instances, v1";
+        if (Files.exists(manifest) && Files.readString(manifest).equals(expected)) {
+            System.out.printf("data set: %d instances in %s (already generated)%n", instances, data);
+            return;
+        }
+        Files.createDirectories(data);
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            int n = i;
+            done.add(pool.submit(() -> {
+                Files.write(file(n), instanceBytes(n));
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        Files.writeString(manifest, expected);
+        System.out.printf("data set: generated %d instances (%.1f GiB) in %s in %.0f s%n", instances,
+                instances * (double) Files.size(file(0)) / (1 << 30), data, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private byte[] instanceBytes(int i) {
+        int study = i / PER_STUDY;
+        int patient = study / 2;
+        String name = Benchmark.SURNAMES[patient % Benchmark.SURNAMES.length] + "^"
+                + Benchmark.GIVEN[(patient / Benchmark.SURNAMES.length) % Benchmark.GIVEN.length];
+        String date = LocalDate.of(2015, 1, 1).plusDays(study * 37L % 3650).toString().replace("-", "");
+        return DicomFixtures.instance().patient("VS-" + patient, name).study(studyUids[study])
+                .series(seriesUids[i / PER_SERIES]).sop(sopUids[i]).modality(study % 2 == 0 ? "CT" : "MR")
+                .studyDate(date, "120000").accession("VS" + study).seriesNumber(1 + (i % PER_STUDY) / PER_SERIES)
+                .instanceNumber(1 + i % PER_SERIES).size(512, 512).bytes();
+    }
+
+    private Path file(int i) {
+        return dir.resolve("data").resolve(String.format(Locale.ROOT, "%06d.dcm", i));
+    }
+
+    private String instancePath(int i) {
+        return "/studies/" + studyUids[i / PER_STUDY] + "/series/" + seriesUids[i / PER_SERIES] + "/instances/"
+                + sopUids[i];
+    }
+
+    private static String uid(Random rnd) {
+        return "2.25." + new BigInteger(120, rnd).add(BigInteger.ONE);
+    }
+
+    /** dr.house may see the even-numbered patients: the studies 4k and 4k + 1. */
+    private void grantHouse() throws Exception {
+        try (Connection c = stack.connection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO consent (id, patient_id, issuer, grantee_type, grantee, decision, all_studies,
+                                     period_start, period_end, status, created_by)
+                VALUES (gen_random_uuid(), ?, '', 'user', 'dr.house', 'permit', true, now() - interval '1 day', NULL,
+                        'active', 'consent.admin')""")) {
+            for (int patient = 0; patient < instances / PER_STUDY / 2; patient += 2) {
+                ps.setString(1, "VS-" + patient);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---- figures ---------------------------------------------------------------------------------
+
+    private void stow(String what, Server orthanc, Server dicomgate, int from, int to, int perRequest, int clients)
+            throws Exception {
+        int mid = from + (to - from) / 2 / PER_STUDY * PER_STUDY;
+        // Two rounds per server, alternating, each storing different instances.
+        double[] o = stowRound(orthanc, from, mid, perRequest, clients);
+        double[] d = stowRound(dicomgate, from, mid, perRequest, clients);
+        double[] d2 = stowRound(dicomgate, mid, to, perRequest, clients);
+        double[] o2 = stowRound(orthanc, mid, to, perRequest, clients);
+        add(new Figure(what, "inst/s", (o[0] + o2[0]) / (o[1] + o2[1]), (d[0] + d2[0]) / (d[1] + d2[1]), true));
+    }
+
+    /** Stores instances [from, to) in requests of {@code perRequest}; returns {instances, seconds}. */
+    private double[] stowRound(Server server, int from, int to, int perRequest, int clients) throws Exception {
+        if (from >= to) {
+            return new double[] {0, 0};
+        }
+        AtomicInteger next = new AtomicInteger(from);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<Integer>> done = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            done.add(pool.submit(() -> {
+                int stored = 0;
+                for (int first; (first = next.getAndAdd(perRequest)) < to;) {
+                    int last = Math.min(to, first + perRequest);
+                    HttpResponse<String> r = http.send(server.request("/studies")
+                            .header("Content-Type", DICOM_MULTIPART + "; boundary=" + BOUNDARY)
+                            .header("Accept", "application/dicom+json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(first, last))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    Benchmark.check(r.statusCode() == 200, server.name() + " STOW answered " + r.statusCode() + ": "
+                            + r.body().substring(0, Math.min(300, r.body().length())));
+                    stored += last - first;
+                }
+                return stored;
+            }));
+        }
+        int stored = 0;
+        for (Future<Integer> f : done) {
+            stored += f.get();
+        }
+        pool.shutdown();
+        return new double[] {stored, (System.nanoTime() - t0) / 1e9};
+    }
+
+    private byte[] multipart(int first, int last) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream((last - first) * 530_000);
+        for (int i = first; i < last; i++) {
+            body.write(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            body.write(Files.readAllBytes(file(i)));
+            body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        body.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return body.toByteArray();
+    }
+
+    /** Whole studies with {@code curl -o /dev/null}, one client, studies alternating between the servers. */
+    private void wholeStudies(Server orthanc, Server dicomgate, int runs) throws Exception {
+        Path headers = Files.createTempFile(dir, "auth", ".txt",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            long[] bytes = new long[2];
+            double[] seconds = new double[2];
+            for (int s = -1; s < runs; s++) { // s = -1: one untimed study each, for warm-up
+                for (int k = 0; k < 2; k++) {
+                    Server server = (s + 2 + k) % 2 == 0 ? orthanc : dicomgate;
+                    int idx = server == orthanc ? 0 : 1;
+                    List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w",
+                            "%{http_code} %{size_download} %{time_total}", "-H", "Accept: " + DICOM_MULTIPART));
+                    if (server.tokens() != null) {
+                        // From a file, not the command line: the process list must not show a token.
+                        Files.writeString(headers, "Authorization: Bearer " + server.tokens().get() + "\n");
+                        cmd.addAll(List.of("-H", "@" + headers));
+                    }
+                    cmd.add(server.dicomweb() + "/studies/" + studyUids[s < 0 ? runs : s]);
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                    String[] out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim()
+                            .split(" ");
+                    p.waitFor();
+                    Benchmark.check(out.length == 3 && out[0].equals("200"), server.name() + " study answered "
+                            + String.join(" ", out));
+                    if (s >= 0) {
+                        bytes[idx] += Long.parseLong(out[1]);
+                        seconds[idx] += Double.parseDouble(out[2]);
+                    }
+                }
+            }
+            System.out.printf("  whole study: %.1f MB per study (Orthanc), %.1f MB (dicomgate)%n",
+                    bytes[0] / 1e6 / runs, bytes[1] / 1e6 / runs);
+            add(new Figure("whole study (100 instances), curl, 1 client", "GB/s", bytes[0] / 1e9 / seconds[0],
+                    bytes[1] / 1e9 / seconds[1], true));
+        } finally {
+            Files.deleteIfExists(headers);
+        }
+    }
+
+    /** p50 of {@code runs} requests per server by {@code clients} concurrent clients, in alternating rounds. */
+    private void latency(String what, Server orthanc, Server dicomgate, int clients, int runs, IntFunction<String> path,
+            String accept) throws Exception {
+        List<Long> o = Collections.synchronizedList(new ArrayList<>());
+        List<Long> d = Collections.synchronizedList(new ArrayList<>());
+        int rounds = 4;
+        // Untimed first: both servers have served this kind of request before it counts (the JVM's JIT
+        // has compiled its path; Orthanc has its files in the page cache).
+        for (int round = -1; round < rounds; round++) {
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < runs / rounds; i++) {
+                paths.add(path.apply(i));
+            }
+            // The same paths for both, in the same order; who goes first alternates.
+            for (Server s : round % 2 == 0 ? List.of(orthanc, dicomgate) : List.of(dicomgate, orthanc)) {
+                timedRequests(s, clients, paths, accept, round < 0 ? new ArrayList<>() : s == orthanc ? o : d);
+            }
+        }
+        add(new Figure(what + " p50", "ms", percentile(o, 0.5), percentile(d, 0.5), false));
+    }
+
+    private void timedRequests(Server server, int clients, List<String> paths, String accept, List<Long> into)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            done.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < paths.size();) {
+                    HttpRequest req = server.request(encode(paths.get(i))).header("Accept", accept).GET().build();
+                    long t = System.nanoTime();
+                    HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                    long n;
+                    try (InputStream in = r.body()) {
+                        n = in.transferTo(OutputStream.nullOutputStream());
+                    }
+                    into.add(System.nanoTime() - t);
+                    Benchmark.check(r.statusCode() == 200 && n > 0, server.name() + " GET " + paths.get(i)
+                            + " answered " + r.statusCode() + " with " + n + " bytes");
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    private static String encode(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        if (q < 0) {
+            return pathAndQuery;
+        }
+        StringBuilder out = new StringBuilder(pathAndQuery.substring(0, q + 1));
+        for (String pair : pathAndQuery.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            out.append(out.charAt(out.length() - 1) == '?' ? "" : "&").append(pair, 0, eq + 1)
+                    .append(URLEncoder.encode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
+    private static double percentile(List<Long> nanos, double p) {
+        List<Long> s = new ArrayList<>(nanos);
+        Collections.sort(s);
+        return s.get(Math.max(0, (int) Math.ceil(p * s.size()) - 1)) / 1e6;
+    }
+
+    private void add(Figure f) {
+        figures.add(f);
+        System.out.printf(Locale.ROOT, "  %-62s Orthanc %9.3f %-6s dicomgate %9.3f %-6s %5.2f× dicomgate%n", f.what(),
+                f.orthanc(), f.unit(), f.dicomgate(), f.unit(), f.ratio());
+    }
+
+    private void print(Server orthanc, Server dicomgate) {
+        System.out.printf("%n| figure | %s | dicomgate | ratio (> 1: dicomgate ahead) |%n|---|---|---|---|%n",
+                orthanc.name());
+        for (Figure f : figures) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f× |%n", f.what(), value(f.orthanc(), f.unit()),
+                    value(f.dicomgate(), f.unit()), f.ratio());
+        }
+        System.out.printf("| process memory after the run | %s | %s | |%n", Benchmark.procStatus(orthanc.pid()),
+                Benchmark.procStatus(dicomgate.pid()));
+        System.out.printf("%nload average at the end (1/5/15 min): %s%n", Representations.loadAverage());
+    }
+
+    private static String value(double v, String unit) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, unit);
+    }
+}
