@@ -34,6 +34,7 @@ import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.MalformedMultipartException;
 import io.dicomgate.dicom.MultipartRelatedReader;
+import io.dicomgate.dicom.NativePixelDataLength;
 import io.dicomgate.dicom.Part10Scanner;
 import io.dicomgate.dicom.Part10Structure;
 import io.dicomgate.dicom.PixelDataLocation;
@@ -341,9 +342,8 @@ public class StowService {
         }
         Integer samples = IndexRecordBuilder.integer(list, TagFromName.SamplesPerPixel);
         Integer frames = IndexRecordBuilder.integer(list, TagFromName.NumberOfFrames);
-        long expectedBits = (long) rows * columns * (samples == null ? 1 : samples) * bits
-                * (frames == null ? 1 : frames);
-        return pixels.valueLength() >= (expectedBits + 7) / 8;
+        return pixels.valueLength() >= NativePixelDataLength.expectedBytes(rows, columns, samples == null ? 1 : samples,
+                bits, frames == null ? 1 : frames, IndexRecordBuilder.string(list, TagFromName.PhotometricInterpretation));
     }
 
     /** Everything before Pixel Data: the pixel values never enter the heap. */

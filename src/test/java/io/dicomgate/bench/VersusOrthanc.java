@@ -128,7 +128,7 @@ final class VersusOrthanc {
             latency("metadata of a 100-instance study", orthanc, admin, 1, qidoRuns,
                     i -> "/studies/" + studyUids[pick.nextInt(studies)] + "/metadata", "application/dicom+json");
             latency("metadata of a 100-instance study, consent rule (dr.house)", orthanc, house, 1, qidoRuns,
-                    i -> "/studies/" + studyUids[4 * pick.nextInt(studies / 4)] + "/metadata",
+                    i -> "/studies/" + studyUids[4 * pick.nextInt(Math.max(1, studies / 4))] + "/metadata",
                     "application/dicom+json");
             print(orthanc, admin);
             int hold = Integer.parseInt(opts.getOrDefault("hold", "0"));
