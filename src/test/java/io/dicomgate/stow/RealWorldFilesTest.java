@@ -53,12 +53,7 @@ class RealWorldFilesTest {
         OtherByteAttribute pixelData = new OtherByteAttribute(TagFromName.PixelData);
         pixelData.setValues(pixels);
         list.put(pixelData);
-        list.removeGroupLengthAttributes();
-        list.removeMetaInformationHeaderAttributes();
-        FileMetaInformation.addFileMetaInformation(list, DicomFixtures.EXPLICIT_LE, "TEST");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        list.write(out, DicomFixtures.EXPLICIT_LE, true, true);
-        storedAndRetrievedAsSent(out.toByteArray(), Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID),
+        storedAndRetrievedAsSent(part10(list), Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID),
                 Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID));
     }
 
@@ -73,12 +68,7 @@ class RealWorldFilesTest {
         OtherByteAttribute pixelData = new OtherByteAttribute(TagFromName.PixelData);
         pixelData.setValues(new byte[8 * 8 * 2 - 16]);
         list.put(pixelData);
-        list.removeGroupLengthAttributes();
-        list.removeMetaInformationHeaderAttributes();
-        FileMetaInformation.addFileMetaInformation(list, DicomFixtures.EXPLICIT_LE, "TEST");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        list.write(out, DicomFixtures.EXPLICIT_LE, true, true);
-        Api.store(out.toByteArray()).then().statusCode(409).body("'00081198'.Value[0].'00081197'.Value[0]",
+        Api.store(part10(list)).then().statusCode(409).body("'00081198'.Value[0].'00081197'.Value[0]",
                 org.hamcrest.Matchers.equalTo(0xC000));
     }
 
@@ -104,6 +94,15 @@ class RealWorldFilesTest {
                 .get("/dicomweb/studies/" + study + "/series/" + series + "/instances/" + sop)
                 .then().statusCode(200).extract().response()).get(0).body();
         assertArrayEquals(file, back);
+    }
+
+    private static byte[] part10(AttributeList list) throws Exception {
+        list.removeGroupLengthAttributes();
+        list.removeMetaInformationHeaderAttributes();
+        FileMetaInformation.addFileMetaInformation(list, DicomFixtures.EXPLICIT_LE, "TEST");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        list.write(out, DicomFixtures.EXPLICIT_LE, true, true);
+        return out.toByteArray();
     }
 
     private static void put(AttributeList list, Attribute a, String value) throws Exception {
