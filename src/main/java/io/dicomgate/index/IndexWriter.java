@@ -4,15 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
 
 import io.dicomgate.dicom.PersonNames;
 import io.dicomgate.index.IndexConflictException.Kind;
@@ -36,6 +41,8 @@ public class IndexWriter {
         /** The same SOP Instance with the same bytes was already stored: nothing changed. */
         ALREADY_STORED
     }
+
+    private static final Logger LOG = Logger.getLogger(IndexWriter.class);
 
     private final DataSource dataSource;
 
@@ -89,23 +96,60 @@ public class IndexWriter {
         }
     }
 
+    /** Most records in one {@link #insertGroup} transaction (each is a savepoint, a subtransaction). */
+    public static final int MAX_GROUP = 32;
+
     /**
-     * Indexes one instance in one transaction, with the receipt of who stored it when it is new (the
-     * STORE audit event of the request consumes it, see {@code V15__store_receipts.sql}).
+     * How one record of a group ended: {@code outcome} when it is indexed (or was already), else the
+     * {@code conflict} that refused it, else {@code failed} (a database error; logged by type).
+     */
+    public record GroupResult(Outcome outcome, Kind conflict, boolean failed) {
+    }
+
+    /**
+     * Indexes the instances of one request in one transaction — one commit for all of them — each
+     * under a savepoint, so a record that conflicts or fails rolls back its own rows only. A new
+     * instance's receipt of who stored it goes in with it (the STORE audit event of the request
+     * consumes it, see {@code V15__store_receipts.sql}); the series' and studies' counters are summed
+     * and updated last (see the class comment).
      *
-     * @throws IndexConflictException when the instance contradicts what is stored; nothing is kept
+     * @throws IndexException when the transaction itself fails: nothing of the group is kept
      */
     @Transactional
-    public Outcome insert(IndexRecord r, StoreReceipt receipt) {
-        try (Connection c = dataSource.getConnection()) {
-            long patientPk = patientPk(c, r.patient());
-            long studyPk = studyPk(c, r.study(), patientPk, r.patient());
-            long seriesPk = seriesPk(c, r.series(), studyPk);
-            Outcome outcome = insertInstance(c, r.instance(), seriesPk, r.study().studyUid(), receipt);
-            if (outcome == Outcome.INSERTED) {
-                countInstance(c, seriesPk, studyPk);
+    public List<GroupResult> insertGroup(List<IndexRecord> records, StoreReceipt receipt) {
+        if (records.size() > MAX_GROUP) {
+            throw new IllegalArgumentException("more than " + MAX_GROUP + " records in one group");
+        }
+        List<GroupResult> results = new ArrayList<>(records.size());
+        Map<Long, Integer> seriesCounts = new TreeMap<>();
+        Map<Long, Integer> studyCounts = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); Statement savepoints = c.createStatement()) {
+            for (IndexRecord r : records) {
+                // By statement: the pool does not hand out JDBC savepoints inside a JTA transaction. Not
+                // released: the next SAVEPOINT nests, and ROLLBACK TO names the innermost, this record's.
+                savepoints.execute("SAVEPOINT instance");
+                try {
+                    long patientPk = patientPk(c, r.patient());
+                    long studyPk = studyPk(c, r.study(), patientPk, r.patient());
+                    long seriesPk = seriesPk(c, r.series(), studyPk);
+                    Outcome outcome = insertInstance(c, r.instance(), seriesPk, r.study().studyUid(), receipt);
+                    if (outcome == Outcome.INSERTED) {
+                        seriesCounts.merge(seriesPk, 1, Integer::sum);
+                        studyCounts.merge(studyPk, 1, Integer::sum);
+                    }
+                    results.add(new GroupResult(outcome, null, false));
+                } catch (IndexConflictException e) {
+                    savepoints.execute("ROLLBACK TO SAVEPOINT instance");
+                    results.add(new GroupResult(null, e.kind(), false));
+                } catch (SQLException e) {
+                    savepoints.execute("ROLLBACK TO SAVEPOINT instance");
+                    LOG.warnf("indexing an instance failed: %s (SQLState %s)", e.getClass().getSimpleName(),
+                            e.getSQLState());
+                    results.add(new GroupResult(null, null, true));
+                }
             }
-            return outcome;
+            countInstances(c, seriesCounts, studyCounts);
+            return results;
         } catch (SQLException e) {
             throw new IndexException(e);
         }
@@ -319,15 +363,23 @@ public class IndexWriter {
     }
 
     /**
-     * The series' and study's instance counters, in one statement and last in the transaction: every
-     * store into the study takes these row locks, so they are held only until the commit.
+     * The series' and studies' instance counters, in one statement and last in the transaction: every
+     * store into a study takes these row locks, so they are held only until the commit.
      */
-    private static void countInstance(Connection c, long seriesPk, long studyPk) throws SQLException {
+    private static void countInstances(Connection c, Map<Long, Integer> series, Map<Long, Integer> studies)
+            throws SQLException {
+        if (studies.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("""
-                WITH counted AS (UPDATE series SET num_instances = num_instances + 1 WHERE pk = ?)
-                UPDATE study SET num_instances = num_instances + 1, updated_at = now() WHERE pk = ?""")) {
-            ps.setLong(1, seriesPk);
-            ps.setLong(2, studyPk);
+                WITH counted AS (UPDATE series SET num_instances = num_instances + d.n
+                                 FROM unnest(?::bigint[], ?::int[]) AS d(pk, n) WHERE series.pk = d.pk)
+                UPDATE study SET num_instances = num_instances + d.n, updated_at = now()
+                FROM unnest(?::bigint[], ?::int[]) AS d(pk, n) WHERE study.pk = d.pk""")) {
+            ps.setArray(1, c.createArrayOf("bigint", series.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("integer", series.values().toArray()));
+            ps.setArray(3, c.createArrayOf("bigint", studies.keySet().toArray()));
+            ps.setArray(4, c.createArrayOf("integer", studies.values().toArray()));
             ps.executeUpdate();
         }
     }

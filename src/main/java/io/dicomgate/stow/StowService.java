@@ -94,14 +94,19 @@ public class StowService {
             } else {
                 instances.addAll(parts);
             }
+            // Validated and durably stored one by one; indexed in groups, one transaction each.
+            List<Pending> group = new ArrayList<>();
             for (ReceivedPart part : instances) {
-                Outcome outcome = storeOne(part, studyUid, serviceUrl, caller);
-                if (outcome.stored() != null) {
-                    stored.add(outcome.stored());
-                } else {
-                    failed.add(outcome.failed());
+                Outcome outcome = storeOne(part, studyUid, serviceUrl, caller, group);
+                if (outcome != null) {
+                    add(outcome, stored, failed);
+                }
+                if (group.size() == IndexWriter.MAX_GROUP) {
+                    index(group, caller).forEach(o -> add(o, stored, failed));
+                    group.clear();
                 }
             }
+            index(group, caller).forEach(o -> add(o, stored, failed));
         } finally {
             parts.forEach(p -> deleteQuietly(p.file()));
             instances.forEach(p -> deleteQuietly(p.file()));
@@ -233,7 +238,13 @@ public class StowService {
         }
     }
 
-    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl, Caller caller) {
+    /**
+     * Validates, authorizes and durably stores one part; returns its outcome, or null when it waits
+     * in {@code group} to be indexed (its blob committed, so a crash before the index commit leaves
+     * only an unreferenced blob for the orphan sweep, never an index row without its blob).
+     */
+    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl, Caller caller,
+            List<Pending> group) {
         if (!part.dicomType()) {
             return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
         }
@@ -276,20 +287,59 @@ public class StowService {
             return Outcome.failure(sopClass, sopInstance, FailureReason.OUT_OF_RESOURCES);
         }
         try {
-            IndexRecord record = IndexRecordBuilder.build(list, structure, part.sha256(), key);
-            index.insert(record, new StoreReceipt(audit.requestId(), caller.subject(), caller.username(),
-                    caller.clientId(), caller.roles(), audit.sourceAddress()));
-            return new Outcome(success, null);
-        } catch (IndexConflictException e) {
-            removeUnreferenced(key);
-            return Outcome.failure(sopClass, sopInstance,
-                    e.kind() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE
-                            ? FailureReason.DUPLICATE_SOP_INSTANCE
-                            : FailureReason.DATASET_MISMATCH);
+            group.add(new Pending(IndexRecordBuilder.build(list, structure, part.sha256(), key), key, success));
+            return null;
         } catch (RuntimeException e) {
             LOG.warnf("indexing an instance failed: %s", e.getClass().getSimpleName());
             removeUnreferenced(key);
             return Outcome.failure(sopClass, sopInstance, FailureReason.PROCESSING_FAILURE);
+        }
+    }
+
+    /** A stored instance waiting for its index rows. */
+    private record Pending(IndexRecord record, String blobKey, Stored success) {
+    }
+
+    /**
+     * Indexes a group in one transaction ({@link IndexWriter#insertGroup}); an instance refused by the
+     * index, or the whole group when the transaction fails, loses its blob unless another row uses it.
+     */
+    private List<Outcome> index(List<Pending> group, Caller caller) {
+        if (group.isEmpty()) {
+            return List.of();
+        }
+        StoreReceipt receipt = new StoreReceipt(audit.requestId(), caller.subject(), caller.username(),
+                caller.clientId(), caller.roles(), audit.sourceAddress());
+        List<IndexWriter.GroupResult> results;
+        try {
+            results = index.insertGroup(group.stream().map(Pending::record).toList(), receipt);
+        } catch (RuntimeException e) {
+            LOG.warnf("indexing %d instance(s) failed: %s", group.size(), e.getClass().getSimpleName());
+            results = group.stream().map(p -> new IndexWriter.GroupResult(null, null, true)).toList();
+        }
+        List<Outcome> outcomes = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            Pending p = group.get(i);
+            IndexWriter.GroupResult r = results.get(i);
+            if (r.outcome() != null) {
+                outcomes.add(new Outcome(p.success(), null));
+                continue;
+            }
+            removeUnreferenced(p.blobKey());
+            FailureReason reason = r.failed() ? FailureReason.PROCESSING_FAILURE
+                    : r.conflict() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE
+                            ? FailureReason.DUPLICATE_SOP_INSTANCE
+                            : FailureReason.DATASET_MISMATCH;
+            outcomes.add(Outcome.failure(p.success().sopClassUid(), p.success().sopInstanceUid(), reason));
+        }
+        return outcomes;
+    }
+
+    private static void add(Outcome outcome, List<Stored> stored, List<Failed> failed) {
+        if (outcome.stored() != null) {
+            stored.add(outcome.stored());
+        } else {
+            failed.add(outcome.failed());
         }
     }
 
