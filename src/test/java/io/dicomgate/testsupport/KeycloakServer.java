@@ -359,6 +359,11 @@ public final class KeycloakServer implements AutoCloseable {
                 if (response.statusCode() == 200) {
                     return;
                 }
+                // A realm with sslRequired=all (the production realm) refuses plain HTTP even for its
+                // discovery document: ready once the admin API, which the master realm serves, has it.
+                if (response.statusCode() == 403 && adminSend("GET", "", null).statusCode() == 200) {
+                    return;
+                }
                 lastAnswer = "HTTP " + response.statusCode();   // 503 while booting, 404 before import
             } catch (IOException e) {
                 lastAnswer = e.toString();                       // not listening yet
@@ -423,6 +428,15 @@ public final class KeycloakServer implements AutoCloseable {
     private static void copyRealm(Path keycloakHome, Path realmFile) {
         try {
             Path importDir = Files.createDirectories(keycloakHome.resolve("data/import"));
+            // Exactly this realm: --import-realm reads every file there, and the demo and production
+            // realm files both define "dicomgate".
+            try (var old = Files.list(importDir)) {
+                for (Path file : old.toList()) {
+                    if (!file.getFileName().equals(realmFile.getFileName())) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
             Files.copy(realmFile, importDir.resolve(realmFile.getFileName()),
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
