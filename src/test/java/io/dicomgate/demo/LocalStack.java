@@ -142,6 +142,9 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(memoryLimits(jvmArgs));
         command.addAll(jvmArgs);
         command.add("-Dquarkus.http.port=" + appPort);
+        // Loopback unless told otherwise (DICOMGATE_HTTP_HOST=0.0.0.0): a demo is never an open share.
+        String host = System.getenv("DICOMGATE_HTTP_HOST");
+        command.add("-Dquarkus.http.host=" + (host == null || host.isBlank() ? "127.0.0.1" : host.trim()));
         command.add("-Dquarkus.oidc.auth-server-url=" + keycloak.issuerUrl());
         command.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl());
         command.add("-Dquarkus.datasource.username=postgres");

@@ -143,6 +143,7 @@ public final class KeycloakServer implements AutoCloseable {
 
         List<String> command = new java.util.ArrayList<>(List.of(kcSh.toString(), "start-dev",
                 "--http-port=" + httpPort,
+                "--http-host=127.0.0.1", // loopback only: the demo realm's passwords are published
                 // start-dev opens it only when health or metrics are on; pin it anyway so a
                 // second instance never collides on the default 9000.
                 "--http-management-port=" + managementPort,
