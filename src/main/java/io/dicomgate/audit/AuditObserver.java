@@ -53,7 +53,7 @@ public class AuditObserver {
     }
 
     void onAsyncBatch(@ObservesAsync AuditBatch batch) {
-        writer.submit(completeAll(batch.events()));
+        submit(batch.events());
     }
 
     /** @throws AuditUnavailableException when the write failed and the trail fails closed */
@@ -62,7 +62,14 @@ public class AuditObserver {
     }
 
     void onAsyncEvent(@ObservesAsync AuditEvent event) {
-        writer.submit(completeAll(List.of(event)));
+        submit(List.of(event));
+    }
+
+    private void submit(List<AuditEvent> events) {
+        List<AuditEvent> completed = completeAll(events);
+        if (completed != null) {
+            writer.submit(completed);
+        }
     }
 
     private void writeAndWait(List<AuditEvent> events) {
@@ -72,7 +79,7 @@ public class AuditObserver {
         }
     }
 
-    /** The events as they will be stored; null when the index could not be asked (counted as a failed write). */
+    /** The events as they will be stored; null when the index could not be asked (counted as failed writes). */
     private List<AuditEvent> completeAll(List<AuditEvent> events) {
         List<AuditEvent> completed = new ArrayList<>(events.size());
         try {
@@ -81,8 +88,9 @@ public class AuditObserver {
             }
             return completed;
         } catch (java.sql.SQLException | RuntimeException e) {
-            LOG.errorf("audit event could not be completed: %s (action %s, request %s)", e.getClass().getName(),
-                    events.get(0).action(), events.get(0).requestId());
+            LOG.errorf("audit event could not be completed: %s (action %s, request %s); not in the audit log",
+                    e.getClass().getName(), events.get(0).action(), events.get(0).requestId());
+            writer.failed(events.size());
             return null;
         }
     }

@@ -159,6 +159,15 @@ public class AuditWriter {
         }
     }
 
+    /**
+     * Counts events that never reached the writer (they could not be completed) as failed writes, so
+     * the {@code audit-log} readiness check sees them like any other.
+     */
+    void failed(int events) {
+        failures.addAndGet(events);
+        lastFailed = true;
+    }
+
     /** Events that could not be written since start. */
     public long failedWrites() {
         return failures.get();
