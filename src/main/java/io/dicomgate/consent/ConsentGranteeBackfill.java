@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.dicomgate.index.ExclusiveJobs;
 import io.dicomgate.web.ServiceBusyException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -27,23 +28,28 @@ public class ConsentGranteeBackfill {
 
     private final ConsentRepository consents;
     private final UserDirectory directory;
+    private final ExclusiveJobs jobs;
 
-    public ConsentGranteeBackfill(ConsentRepository consents, UserDirectory directory) {
+    public ConsentGranteeBackfill(ConsentRepository consents, UserDirectory directory, ExclusiveJobs jobs) {
         this.consents = consents;
         this.directory = directory;
+        this.jobs = jobs;
     }
 
     void onStart(@Observes StartupEvent event) {
         Thread.ofVirtual().name("consent-grantee-backfill").start(() -> {
             try {
-                int bound = run();
-                if (bound > 0) {
-                    LOG.infof("%d consent(s) bound to the grantee's account", bound);
-                }
+                // One node at a time: two would ask the directory twice for the same users.
+                jobs.runAlone("consent-grantee-backfill", () -> {
+                    int bound = run();
+                    if (bound > 0) {
+                        LOG.infof("%d consent(s) bound to the grantee's account", bound);
+                    }
+                });
             } catch (ServiceBusyException e) {
                 LOG.warn("consents made before accounts were resolved still match by username: the user directory"
                         + " cannot be asked now (next start tries again)");
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 LOG.warnf("consent grantee backfill stopped: %s", e.getClass().getSimpleName());
             }
         });

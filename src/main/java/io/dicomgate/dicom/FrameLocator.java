@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,6 +36,19 @@ public final class FrameLocator {
                                         int rows, int columns, int samplesPerPixel, int bitsAllocated)
             throws InvalidDicomException {
         Objects.requireNonNull(file, "file");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return frame(size, px, frameNumber, numberOfFrames, rows, columns, samplesPerPixel, bitsAllocated);
+    }
+
+    /** As {@link #frame(Path, PixelDataLocation, int, int, int, int, int, int)}, for an object of {@code size} bytes. */
+    public static List<ByteRange> frame(long size, PixelDataLocation px, int frameNumber, int numberOfFrames,
+                                        int rows, int columns, int samplesPerPixel, int bitsAllocated)
+            throws InvalidDicomException {
         Objects.requireNonNull(px, "px");
         if (numberOfFrames < 1) {
             throw new InvalidDicomException("invalid number of frames");
@@ -45,7 +59,11 @@ public final class FrameLocator {
         List<ByteRange> ranges = px.encapsulated()
                 ? encapsulatedFrame(px, frameNumber, numberOfFrames)
                 : List.of(nativeFrame(px, frameNumber, rows, columns, samplesPerPixel, bitsAllocated));
-        checkInsideFile(file, ranges);
+        for (ByteRange r : ranges) {
+            if (r.offset() + r.length() > size) {
+                throw new InvalidDicomException("frame lies beyond end of file");
+            }
+        }
         return ranges;
     }
 
@@ -56,6 +74,13 @@ public final class FrameLocator {
      * @throws IOException if the file is shorter than the ranges or the frame exceeds an array
      */
     public static byte[] read(Path file, List<ByteRange> ranges) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(channel, ranges);
+        }
+    }
+
+    /** As {@link #read(Path, List)}, from a stored object's channel. */
+    public static byte[] read(SeekableByteChannel channel, List<ByteRange> ranges) throws IOException {
         long total = 0;
         for (ByteRange r : ranges) {
             total += r.length();
@@ -64,20 +89,10 @@ public final class FrameLocator {
             throw new IOException("frame too large");
         }
         byte[] bytes = new byte[(int) total];
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            int at = 0;
-            for (ByteRange r : ranges) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes, at, (int) r.length());
-                long position = r.offset();
-                while (buffer.hasRemaining()) {
-                    int n = channel.read(buffer, position);
-                    if (n < 0) {
-                        throw new IOException("stored file shorter than indexed");
-                    }
-                    position += n;
-                }
-                at += (int) r.length();
-            }
+        int at = 0;
+        for (ByteRange r : ranges) {
+            ByteChannels.readFully(channel, ByteBuffer.wrap(bytes, at, (int) r.length()), r.offset());
+            at += (int) r.length();
         }
         return bytes;
     }
@@ -142,20 +157,5 @@ public final class FrameLocator {
 
     private static ByteRange range(Fragment f) {
         return new ByteRange(f.offset(), f.length());
-    }
-
-    /** Guards against a location recorded from another, or since replaced, file. */
-    private static void checkInsideFile(Path file, List<ByteRange> ranges) throws InvalidDicomException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        for (ByteRange r : ranges) {
-            if (r.offset() + r.length() > size) {
-                throw new InvalidDicomException("frame lies beyond end of file");
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.dicomgate.dicom;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -66,37 +67,42 @@ public final class Part10Scanner {
      */
     public static Part10Structure scan(Path file) throws InvalidDicomException, IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size == 0) {
-                throw new InvalidDicomException("empty file");
-            }
-            var in = new FileSource(ch, size);
-            if (size < PREAMBLE + 4) {
-                throw new InvalidDicomException("missing DICM prefix");
-            }
-            in.skip(PREAMBLE);
-            in.need(4);
-            if (in.buf[in.p] != 'D' || in.buf[in.p + 1] != 'I' || in.buf[in.p + 2] != 'C' || in.buf[in.p + 3] != 'M') {
-                throw new InvalidDicomException("missing DICM prefix");
-            }
-            in.p += 4;
-            String ts = readFileMeta(in);
-            long datasetOffset = in.position();
-            if (ts.equals(DEFLATED_EXPLICIT_VR_LE) || ts.equals(JPIP_REFERENCED_DEFLATE)) {
-                var inflating = new InflaterSource(ch, datasetOffset, size);
-                try {
-                    requireContent(inflating);
-                    new Walker(inflating, ts, false).dataSet(Encoding.EXPLICIT_LE, -1, false, 0);
-                } finally {
-                    inflating.close();
-                }
-                return new Part10Structure(ts, datasetOffset, size, null);
-            }
-            requireContent(in);
-            var walker = new Walker(in, ts, true);
-            walker.dataSet(Encoding.of(ts), -1, false, 0);
-            return new Part10Structure(ts, datasetOffset, size, walker.pixelData);
+            return scan(ch);
         }
+    }
+
+    /** As {@link #scan(Path)}, for a stored object read through a channel (any position; it is moved). */
+    public static Part10Structure scan(SeekableByteChannel ch) throws InvalidDicomException, IOException {
+        long size = ch.size();
+        if (size == 0) {
+            throw new InvalidDicomException("empty file");
+        }
+        var in = new FileSource(ch, size);
+        if (size < PREAMBLE + 4) {
+            throw new InvalidDicomException("missing DICM prefix");
+        }
+        in.skip(PREAMBLE);
+        in.need(4);
+        if (in.buf[in.p] != 'D' || in.buf[in.p + 1] != 'I' || in.buf[in.p + 2] != 'C' || in.buf[in.p + 3] != 'M') {
+            throw new InvalidDicomException("missing DICM prefix");
+        }
+        in.p += 4;
+        String ts = readFileMeta(in);
+        long datasetOffset = in.position();
+        if (ts.equals(DEFLATED_EXPLICIT_VR_LE) || ts.equals(JPIP_REFERENCED_DEFLATE)) {
+            var inflating = new InflaterSource(ch, datasetOffset, size);
+            try {
+                requireContent(inflating);
+                new Walker(inflating, ts, false).dataSet(Encoding.EXPLICIT_LE, -1, false, 0);
+            } finally {
+                inflating.close();
+            }
+            return new Part10Structure(ts, datasetOffset, size, null);
+        }
+        requireContent(in);
+        var walker = new Walker(in, ts, true);
+        walker.dataSet(Encoding.of(ts), -1, false, 0);
+        return new Part10Structure(ts, datasetOffset, size, walker.pixelData);
     }
 
     /** A SOP Instance has at least its SOP Class and Instance UIDs, so an empty data set is a truncation. */
@@ -528,10 +534,10 @@ public final class Part10Scanner {
     }
 
     private static final class FileSource extends Source {
-        private final FileChannel ch;
+        private final SeekableByteChannel ch;
         final long size;
 
-        FileSource(FileChannel ch, long size) {
+        FileSource(SeekableByteChannel ch, long size) {
             this.ch = ch;
             this.size = size;
         }
@@ -543,7 +549,7 @@ public final class Part10Scanner {
             }
             compact();
             while (lim < n) {
-                int r = ch.read(ByteBuffer.wrap(buf, lim, buf.length - lim), bufStart + lim);
+                int r = ByteChannels.read(ch, ByteBuffer.wrap(buf, lim, buf.length - lim), bufStart + lim);
                 if (r < 0) {
                     return false;
                 }
@@ -574,7 +580,7 @@ public final class Part10Scanner {
 
     /** Inflates a deflated data set (PS3.5 §A.5) from the file as it is read. */
     private static final class InflaterSource extends Source {
-        private final FileChannel ch;
+        private final SeekableByteChannel ch;
         private final long start;
         private final long fileSize;
         private final Inflater inflater = new Inflater(true);
@@ -582,7 +588,7 @@ public final class Part10Scanner {
         private long filePos;
         private boolean finished;
 
-        InflaterSource(FileChannel ch, long start, long fileSize) {
+        InflaterSource(SeekableByteChannel ch, long start, long fileSize) {
             this.ch = ch;
             this.start = start;
             this.fileSize = fileSize;
@@ -597,7 +603,7 @@ public final class Part10Scanner {
             compact();
             while (lim < n && !finished) {
                 if (inflater.needsInput()) {
-                    int r = ch.read(ByteBuffer.wrap(compressed), filePos);
+                    int r = ByteChannels.read(ch, ByteBuffer.wrap(compressed), filePos);
                     if (r < 0) {
                         throw new InvalidDicomException("truncated deflated data set");
                     }
@@ -631,7 +637,7 @@ public final class Part10Scanner {
             }
             if (trailing == 1 && (used & 1) == 1) {
                 ByteBuffer one = ByteBuffer.allocate(1);
-                if (ch.read(one, start + used) == 1 && one.get(0) == 0) {
+                if (ByteChannels.read(ch, one, start + used) == 1 && one.get(0) == 0) {
                     return;
                 }
             }

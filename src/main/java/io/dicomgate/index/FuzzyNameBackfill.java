@@ -29,17 +29,23 @@ public class FuzzyNameBackfill {
     private static final int BATCH = 1000;
 
     private final DataSource dataSource;
+    private final ExclusiveJobs jobs;
 
-    public FuzzyNameBackfill(DataSource dataSource) {
+    public FuzzyNameBackfill(DataSource dataSource, ExclusiveJobs jobs) {
         this.dataSource = dataSource;
+        this.jobs = jobs;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        int patients = fill("study", "patient_name", "patient_name_fuzzy");
-        int studies = fill("study", "referring_physician_name", "referring_physician_name_fuzzy");
-        if (patients > 0 || studies > 0) {
-            LOG.infof("fuzzy name columns filled: %d patient name(s), %d referring physician name(s)", patients, studies);
-        }
+    /** On one node at a time; a node starting while another fills skips it (the rows are the same). */
+    void onStart(@Observes StartupEvent event) throws Exception {
+        jobs.runAlone("fuzzy-name-backfill", () -> {
+            int patients = fill("study", "patient_name", "patient_name_fuzzy");
+            int studies = fill("study", "referring_physician_name", "referring_physician_name_fuzzy");
+            if (patients > 0 || studies > 0) {
+                LOG.infof("fuzzy name columns filled: %d patient name(s), %d referring physician name(s)", patients,
+                        studies);
+            }
+        });
     }
 
     /** Table and column names are constants of this class, never input. */

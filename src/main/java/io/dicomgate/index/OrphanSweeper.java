@@ -11,16 +11,21 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.storage.StorageConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Start-up clean-up after a crash: staging files of interrupted uploads are deleted, and so are
- * blobs that were renamed into place but whose index transaction never committed. Index rows are
- * only written after their file is durable, so the reverse (a row without a file) cannot arise.
+ * Clean-up after crashes: at start-up this node's staging files of interrupted uploads are deleted;
+ * and blobs that were committed to the store but whose index transaction never committed are
+ * removed by a sweep that runs at start-up and then every {@code dicomgate.storage.orphan-sweep-interval},
+ * on one node at a time ({@link ExclusiveJobs}). Index rows are only written after their blob is
+ * durable, so the reverse (a row without a blob) cannot arise.
  *
- * <p>The blob sweep walks the whole store, so it runs in the background rather than delaying
- * start-up, and it only considers blobs written before this process started: a blob written since
- * may belong to an upload whose index row is about to commit.
+ * <p>The sweep walks the whole store in the background and only considers blobs older than
+ * {@code dicomgate.storage.orphan-grace}: a younger one may belong to an upload, on any node, whose
+ * index row is about to commit (and a store refreshes the write time of an object it is asked to
+ * store again, so a re-sent old orphan is young again before it is indexed).
  */
 @ApplicationScoped
 public class OrphanSweeper {
@@ -30,28 +35,57 @@ public class OrphanSweeper {
 
     private final BlobStore blobs;
     private final IndexWriter index;
+    private final ExclusiveJobs jobs;
+    private final StorageConfig config;
+    private volatile Thread worker;
 
-    public OrphanSweeper(BlobStore blobs, IndexWriter index) {
+    public OrphanSweeper(BlobStore blobs, IndexWriter index, ExclusiveJobs jobs, StorageConfig config) {
         this.blobs = blobs;
         this.index = index;
+        this.jobs = jobs;
+        this.config = config;
     }
 
     void onStart(@Observes StartupEvent event) throws IOException {
-        Instant started = Instant.now();
-        int staging = blobs.clearStaging();
+        int staging = blobs.clearStaging(); // this node's own staging area
         if (staging > 0) {
             LOG.infof("start-up clean-up: %d staging file(s) of interrupted uploads removed", staging);
         }
-        Thread.ofVirtual().name("orphan-sweep").start(() -> {
-            try {
-                int orphans = sweep(started);
-                if (orphans > 0) {
-                    LOG.infof("start-up clean-up: %d unindexed blob(s) removed", orphans);
+        worker = Thread.ofVirtual().name("orphan-sweep").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    sweepOnce();
+                    Thread.sleep(config.orphanSweepInterval());
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.warnf("orphan sweep stopped: %s", e.getClass().getSimpleName());
             }
         });
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Thread running = worker;
+        if (running != null) {
+            running.interrupt();
+        }
+    }
+
+    /**
+     * One sweep of objects older than the grace period, on one node of all that share the store
+     * (the others skip it); returns how many it removed, -1 when another node was sweeping.
+     */
+    public int sweepOnce() {
+        int[] removed = {-1};
+        try {
+            jobs.runAlone("orphan-sweep", () -> removed[0] = sweep(Instant.now().minus(config.orphanGrace())));
+        } catch (Exception e) {
+            LOG.warnf("orphan sweep stopped: %s", e.getClass().getSimpleName());
+            return 0;
+        }
+        if (removed[0] > 0) {
+            LOG.infof("orphan sweep: %d unindexed blob(s) removed", removed[0]);
+        }
+        return removed[0];
     }
 
     /** Deletes blobs written before {@code cutoff} that no instance row refers to; returns how many. */

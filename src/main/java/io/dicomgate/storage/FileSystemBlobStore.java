@@ -8,46 +8,41 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import java.nio.file.attribute.FileTime;
 import java.util.stream.Stream;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * {@link BlobStore} on a local filesystem: {@code blobs/ab/cd/<sha256>.dcm}, staging in {@code tmp/}.
  */
-@ApplicationScoped
 public class FileSystemBlobStore implements BlobStore {
-
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern KEY = Pattern.compile("[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\\.dcm");
 
     private final Path blobs;
     private final Path staging;
 
-    public FileSystemBlobStore(StorageConfig config) throws IOException {
-        Path root = config.root().toAbsolutePath().normalize();
-        this.blobs = Files.createDirectories(root.resolve("blobs"));
-        this.staging = Files.createDirectories(root.resolve("tmp"));
+    public FileSystemBlobStore(Path root) throws IOException {
+        Path normalized = root.toAbsolutePath().normalize();
+        this.blobs = Files.createDirectories(normalized.resolve("blobs"));
+        this.staging = StagingArea.create(normalized);
     }
 
     @Override
     public Path newStagingFile() throws IOException {
-        return Files.createFile(staging.resolve(UUID.randomUUID() + ".part"));
+        return StagingArea.newFile(staging);
     }
 
     @Override
     public String commit(Path stagingFile, String sha256) throws IOException {
-        if (!SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("not a SHA-256 hex digest");
-        }
-        String key = sha256.substring(0, 2) + "/" + sha256.substring(2, 4) + "/" + sha256 + ".dcm";
+        String key = BlobStore.keyFor(sha256);
         Path target = blobs.resolve(key);
         if (Files.exists(target)) {
-            Files.deleteIfExists(stagingFile);
-            return key;
+            try {
+                Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                Files.deleteIfExists(stagingFile);
+                return key;
+            } catch (NoSuchFileException e) {
+                // swept between the two calls: store this copy
+            }
         }
         try (FileChannel channel = FileChannel.open(stagingFile, StandardOpenOption.WRITE)) {
             channel.force(true);
@@ -79,29 +74,18 @@ public class FileSystemBlobStore implements BlobStore {
             files.filter(Files::isRegularFile)
                     .filter(p -> writtenBefore(p, cutoff))
                     .map(p -> blobs.relativize(p).toString())
-                    .filter(k -> KEY.matcher(k).matches())
+                    .filter(BlobStore::isKey)
                     .forEach(visitor);
         }
     }
 
     @Override
     public int clearStaging() throws IOException {
-        int removed = 0;
-        try (Stream<Path> files = Files.list(staging)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                try {
-                    Files.delete(file);
-                    removed++;
-                } catch (NoSuchFileException ignored) {
-                    // removed concurrently
-                }
-            }
-        }
-        return removed;
+        return StagingArea.clear(staging);
     }
 
     private Path resolve(String key) {
-        if (!KEY.matcher(key).matches()) {
+        if (!BlobStore.isKey(key)) {
             throw new IllegalArgumentException("invalid blob key");
         }
         return blobs.resolve(key);

@@ -2,6 +2,7 @@ package io.dicomgate.storage;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -29,6 +30,17 @@ public interface StorageConfig {
      */
     Path root();
 
+    /**
+     * Age below which an object no index row refers to is left alone by the orphan sweep: an upload
+     * between its commit and its index transaction (on any node) is that young.
+     */
+    @WithDefault("PT1H")
+    Duration orphanGrace();
+
+    /** How often one node sweeps orphans (objects of uploads that died before their index row). */
+    @WithDefault("PT6H")
+    Duration orphanSweepInterval();
+
     /** The S3 store, used when {@link #type()} is {@code s3}. */
     S3 s3();
 
@@ -54,8 +66,15 @@ public interface StorageConfig {
         @WithDefault("true")
         boolean pathStyle();
 
-        /** Objects larger than this are sent as a multipart upload, in parts of this size (bytes). */
+        /** Objects larger than this are sent as a multipart upload, in parts of this size (bytes, at least 5 MiB). */
         @WithDefault("16777216")
         long multipartPartSize();
+
+        /**
+         * Most bytes of the local read cache (under the storage root's {@code cache/}) that holds copies
+         * of objects for readers needing a local file: transcoding, rendering, frame decoding.
+         */
+        @WithDefault("2147483648")
+        long readCacheSize();
     }
 }

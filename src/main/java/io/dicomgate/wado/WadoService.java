@@ -3,7 +3,7 @@ package io.dicomgate.wado;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ import io.dicomgate.access.Scopes.Permission;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.AcceptHeader;
+import io.dicomgate.dicom.ByteChannels;
 import io.dicomgate.dicom.ByteRange;
 import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.DicomModelRepresentation;
@@ -47,6 +48,7 @@ import io.dicomgate.dicom.TransferSyntaxes;
 import io.dicomgate.index.Instance;
 import io.dicomgate.index.InstanceRepository;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.web.ServiceBusyException;
 import io.dicomgate.web.HeapBulkhead;
 
 /**
@@ -243,15 +245,16 @@ public class WadoService {
             }
         }
         RetrieveNegotiation.OctetChoice choice = RetrieveNegotiation.octets(accept, stored(instance));
-        Path file = blobs.path(instance.blobKey);
         if (choice.decode()) {
-            return decodedFrames(file, instance.transferSyntaxUid, numbers);
+            return decodedFrames(localFile(instance), instance.transferSyntaxUid, numbers);
         }
+        // Located through the object's channel: on S3 that is ranged GETs of the header and item tags only.
         List<List<ByteRange>> ranges = new ArrayList<>();
-        try {
-            PixelDataLocation pixels = Part10Scanner.scan(file).pixelData();
+        try (SeekableByteChannel channel = blobs.open(instance.blobKey)) {
+            PixelDataLocation pixels = Part10Scanner.scan(channel).pixelData();
+            long size = channel.size();
             for (int n : numbers) {
-                ranges.add(FrameLocator.frame(file, pixels, n, frameCount, nz(instance.rows), nz(instance.columns),
+                ranges.add(FrameLocator.frame(size, pixels, n, frameCount, nz(instance.rows), nz(instance.columns),
                         instance.samplesPerPixel == null ? 1 : instance.samplesPerPixel, nz(instance.bitsAllocated)));
             }
         } catch (InvalidDicomException | IOException e) {
@@ -263,7 +266,7 @@ public class WadoService {
         String boundary = MultipartWriter.newBoundary();
         StreamingOutput body = out -> {
             MultipartWriter multipart = new MultipartWriter(out, boundary);
-            try (FileChannel channel = blobs.open(instance.blobKey)) {
+            try (SeekableByteChannel channel = blobs.open(instance.blobKey)) {
                 for (List<ByteRange> frame : ranges) {
                     multipart.startPart(partType, null);
                     for (ByteRange range : frame) {
@@ -342,9 +345,21 @@ public class WadoService {
         return select(request, caller);
     }
 
-    /** The local file of a stored instance. */
+    /**
+     * A local file with a stored instance's bytes, for readers that need a path (on S3 a copy in the
+     * read cache); 503 when the store cannot be reached.
+     */
     public java.nio.file.Path file(Instance instance) {
-        return blobs.path(instance.blobKey);
+        return localFile(instance);
+    }
+
+    private Path localFile(Instance instance) {
+        try {
+            return blobs.path(instance.blobKey);
+        } catch (IOException e) {
+            LOG.warnf("stored object unavailable: %s", e.getClass().getSimpleName());
+            throw new ServiceBusyException("the image store is unavailable", 5);
+        }
     }
 
     private List<Instance> select(RetrieveRequest request, Caller caller) {
@@ -407,7 +422,7 @@ public class WadoService {
 
     private byte[] transcodeOr406(Instance instance, String transferSyntax) {
         try {
-            return Transcoder.transcode(blobs.path(instance.blobKey), transferSyntax);
+            return Transcoder.transcode(localFile(instance), transferSyntax);
         } catch (Transcoder.TranscodeException e) {
             LOG.debugf(e, "transcoding failed");
             throw new NotAcceptableException("this instance cannot be transcoded to " + transferSyntax);
@@ -417,13 +432,13 @@ public class WadoService {
     /** The stored bytes, or a transcoding the negotiation admitted. */
     private void writeInstance(Instance instance, String transferSyntax, OutputStream out) throws IOException {
         if (transferSyntax.equals(instance.transferSyntaxUid)) {
-            try (FileChannel channel = blobs.open(instance.blobKey)) {
+            try (SeekableByteChannel channel = blobs.open(instance.blobKey)) {
                 copy(channel, 0, channel.size(), out, false);
             }
             return;
         }
         try {
-            out.write(Transcoder.transcode(blobs.path(instance.blobKey), transferSyntax));
+            out.write(Transcoder.transcode(localFile(instance), transferSyntax));
         } catch (Transcoder.TranscodeException e) {
             // Headers are sent: the client sees a truncated multipart body, never a wrong instance.
             LOG.errorf("transcoding %s to %s failed mid-response", instance.transferSyntaxUid, transferSyntax);
@@ -436,7 +451,7 @@ public class WadoService {
         AttributeTag attributeTag = new AttributeTag(t >>> 16, t & 0xFFFF);
         try {
             AttributeList list = new AttributeList();
-            list.read(blobs.path(instance.blobKey).toString(), TagFromName.PixelData);
+            list.read(localFile(instance).toString(), TagFromName.PixelData);
             Attribute attribute = list.get(attributeTag);
             if (attribute == null || !isBinary(attribute.getVRAsString())) {
                 throw new ResourceNotFoundException();
@@ -460,7 +475,7 @@ public class WadoService {
      * {@code transferTo}'s 8 KiB through a stream channel) are what make a study stream at wire speed.
      * 16-bit samples are byte-swapped on the way when asked (Big Endian stored, Little Endian sent).
      */
-    private static void copy(FileChannel channel, long offset, long length, OutputStream out, boolean swap16)
+    private static void copy(SeekableByteChannel channel, long offset, long length, OutputStream out, boolean swap16)
             throws IOException {
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.max(2, Math.min(COPY_CHUNK, length)));
         byte[] bytes = buffer.array();
@@ -468,12 +483,7 @@ public class WadoService {
         long end = offset + length;
         while (position < end) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, position + buffer.position());
-                if (n < 0) {
-                    throw new IOException("stored file shorter than indexed");
-                }
-            }
+            ByteChannels.readFully(channel, buffer, position);
             int n = buffer.position();
             position += n;
             if (swap16) {

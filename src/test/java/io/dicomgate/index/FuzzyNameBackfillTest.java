@@ -3,7 +3,6 @@ package io.dicomgate.index;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.sql.SQLException;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -29,7 +28,7 @@ class FuzzyNameBackfillTest {
     DataSource dataSource;
 
     @Test
-    void rowsWithoutFuzzyWordsAreFilledAndThenFound() throws SQLException {
+    void rowsWithoutFuzzyWordsAreFilledAndThenFound() throws Exception {
         String issuer = "BACKFILL-" + UUID.randomUUID().toString().substring(0, 8);
         var a = DicomFixtures.instance().patient("OLD", "Ñúñez^Íñigo").issuer(issuer).characterSet("ISO_IR 192")
                 .referringPhysician("Brontë^Charlotte");

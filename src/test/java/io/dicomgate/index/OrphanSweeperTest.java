@@ -8,10 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 
 import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +37,12 @@ class OrphanSweeperTest {
     OrphanSweeper sweeper;
     @Inject
     BlobStore blobs;
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
 
     @Test
     void removesOnlyUnindexedBlobsWrittenBeforeTheCutoff() throws Exception {
@@ -55,6 +67,29 @@ class OrphanSweeperTest {
                 .get("/dicomweb/studies/" + stored.studyUid() + "/series/" + stored.seriesUid() + "/instances/"
                         + stored.sopUid())
                 .then().statusCode(200);
+    }
+
+    @Test
+    void oneNodeSweepsAtATimeAndADeadNodeDoesNotBlockTheNext() throws Exception {
+        String orphanKey = commit("an orphan while another node sweeps");
+        Files.setLastModifiedTime(blobs.path(orphanKey), FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+
+        try (Connection otherNode = DriverManager.getConnection(url, user, password)) {
+            try (PreparedStatement lock = otherNode.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+                lock.setInt(1, 0x64676a62);
+                lock.setString(2, "dicomgate.job.orphan-sweep");
+                lock.execute();
+            }
+            assertEquals(-1, sweeper.sweepOnce(), "skipped while the other node holds the job");
+            assertTrue(Files.exists(blobs.path(orphanKey)));
+        } // the other node's session ends, as when its process dies mid-sweep
+
+        int removed = -1;
+        for (long deadline = System.nanoTime() + 10_000_000_000L; removed == -1 && System.nanoTime() < deadline; ) {
+            removed = sweeper.sweepOnce(); // the server ends the closed session asynchronously
+        }
+        assertTrue(removed >= 1, "removed " + removed);
+        assertFalse(Files.exists(blobs.path(orphanKey)), "swept by the next node");
     }
 
     @Test

@@ -1,0 +1,11 @@
+package io.dicomgate.stow;
+
+import io.dicomgate.testsupport.S3TestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** {@link StowJsonTest} with the S3 blob store on a real S3 server (s3proxy). */
+@QuarkusTest
+@TestProfile(S3TestResource.OnS3.class)
+class StowJsonOnS3Test extends StowJsonTest {
+}
