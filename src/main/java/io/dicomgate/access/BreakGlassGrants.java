@@ -18,6 +18,7 @@ import jakarta.transaction.Transactional.TxType;
 
 import io.dicomgate.access.Scopes.Permission;
 import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.metrics.DicomgateMetrics;
 import io.dicomgate.web.ControlCharacters;
 import io.quarkus.security.ForbiddenException;
 
@@ -38,11 +39,14 @@ public class BreakGlassGrants {
     private final DataSource dataSource;
     private final AccessPolicy access;
     private final BreakGlassConfig config;
+    private final DicomgateMetrics metrics;
 
-    public BreakGlassGrants(DataSource dataSource, AccessPolicy access, BreakGlassConfig config) {
+    public BreakGlassGrants(DataSource dataSource, AccessPolicy access, BreakGlassConfig config,
+            DicomgateMetrics metrics) {
         this.dataSource = dataSource;
         this.access = access;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -150,6 +154,7 @@ public class BreakGlassGrants {
             ps.setTimestamp(9, Timestamp.from(now));
             ps.setTimestamp(10, Timestamp.from(now.plus(timeBox)));
             ps.executeUpdate();
+            metrics.breakGlassGranted();
             return id;
         } catch (SQLException e) {
             throw new IllegalStateException("break-glass grant not stored", e);

@@ -38,7 +38,7 @@ public class AuditWriter {
     static final int MAX_GROUP = 2000;
     private static final long WAIT_SECONDS = 30;
 
-    private record Pending(List<AuditEvent> events, CompletableFuture<Boolean> done) {
+    private record Pending(List<AuditEvent> events, CompletableFuture<Boolean> done, long queuedNanos) {
     }
 
     private final AuditLogRepository log;
@@ -47,6 +47,8 @@ public class AuditWriter {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean lastFailed;
+    /** When the oldest event of the group being committed was queued; 0 while none is. */
+    private volatile long committingSince;
     private Thread thread;
 
     public AuditWriter(AuditLogRepository log) {
@@ -76,7 +78,7 @@ public class AuditWriter {
             return done;
         }
         start();
-        queue.add(new Pending(List.copyOf(events), done));
+        queue.add(new Pending(List.copyOf(events), done, System.nanoTime()));
         return done;
     }
 
@@ -108,6 +110,7 @@ public class AuditWriter {
                     group.add(next);
                     size += next.events().size();
                 }
+                committingSince = first.queuedNanos();
                 commit(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -115,6 +118,7 @@ public class AuditWriter {
                 // commit() completes every future itself; this only keeps the writer alive.
                 LOG.errorf("audit writer: %s", e.getClass().getName());
             } finally {
+                committingSince = 0;
                 group.forEach(p -> p.done().complete(false));
                 group.clear();
             }
@@ -181,6 +185,27 @@ public class AuditWriter {
     /** Events written since start. */
     public long writes() {
         return writes.get();
+    }
+
+    /** Events queued and not yet taken into a commit. */
+    public int queuedEvents() {
+        return queue.stream().mapToInt(p -> p.events().size()).sum();
+    }
+
+    /**
+     * Seconds the oldest event not yet committed has waited (in the commit running now, or queued);
+     * 0 when nothing waits.
+     */
+    public double oldestWaitSeconds() {
+        long since = committingSince;
+        if (since == 0) {
+            Pending head = queue.peek();
+            if (head == null) {
+                return 0;
+            }
+            since = head.queuedNanos();
+        }
+        return Math.max(0, System.nanoTime() - since) / 1e9;
     }
 
     /** Commits since start (writes / commits is the mean group size). */

@@ -45,6 +45,7 @@ import io.dicomgate.index.IndexConflictException;
 import io.dicomgate.index.IndexRecord;
 import io.dicomgate.index.IndexWriter;
 import io.dicomgate.index.StoreReceipt;
+import io.dicomgate.metrics.DicomgateMetrics;
 import io.dicomgate.stow.StowResult.Failed;
 import io.dicomgate.stow.StowResult.Stored;
 import io.dicomgate.storage.BlobStore;
@@ -67,12 +68,15 @@ public class StowService {
     private final IndexWriter index;
     private final AccessPolicy access;
     private final AuditContext audit;
+    private final DicomgateMetrics metrics;
 
-    public StowService(BlobStore blobs, IndexWriter index, AccessPolicy access, AuditContext audit) {
+    public StowService(BlobStore blobs, IndexWriter index, AccessPolicy access, AuditContext audit,
+            DicomgateMetrics metrics) {
         this.blobs = blobs;
         this.index = index;
         this.access = access;
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /**
@@ -111,6 +115,8 @@ public class StowService {
             parts.forEach(p -> deleteQuietly(p.file()));
             instances.forEach(p -> deleteQuietly(p.file()));
         }
+        metrics.instancesStored(stored.size());
+        failed.forEach(f -> metrics.instanceRefused(f.reason()));
         String studyUrl = studyUid != null ? serviceUrl + "/studies/" + studyUid : singleStudyUrl(stored);
         return new StowResult(studyUrl, stored, failed);
     }

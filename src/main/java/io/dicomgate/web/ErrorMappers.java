@@ -12,6 +12,7 @@ import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.NotAcceptableException;
 import io.dicomgate.dicom.ResourceNotFoundException;
 import io.dicomgate.dicom.UnsupportedMediaTypeException;
+import io.dicomgate.metrics.DicomgateMetrics;
 
 /**
  * The one table from domain exceptions to HTTP status (PS3.18 §8.5). Bodies are short plain-text
@@ -22,6 +23,12 @@ public class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
     private static final String NOT_FOUND_TEXT = "not found";
 
+    private final DicomgateMetrics metrics;
+
+    public ErrorMappers(DicomgateMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @ServerExceptionMapper
     RestResponse<String> notFound(ResourceNotFoundException e) {
         return text(Status.NOT_FOUND, NOT_FOUND_TEXT);
@@ -30,6 +37,7 @@ public class ErrorMappers {
     /** Exactly the answer of {@link #notFound}: a refusal must not reveal that the data exists. */
     @ServerExceptionMapper
     RestResponse<String> hidden(AccessDeniedException e) {
+        metrics.accessDenied();
         return text(Status.NOT_FOUND, NOT_FOUND_TEXT);
     }
 

@@ -28,9 +28,9 @@ public final class ApiSurface {
     /** The OpenAPI document in the repository. */
     public static final Path OPENAPI_FILE = Path.of("openapi/dicomgate.yaml");
     /** Routes that Quarkus extensions provide, not JAX-RS resources. */
-    /** Documented routes served outside JAX-RS resource methods (health, OpenAPI, the §8.9 capabilities filter). */
-    public static final Set<String> EXTENSION_ROUTES = Set.of("GET /q/health", "GET /q/openapi", "OPTIONS /dicomweb",
-            "OPTIONS /dicomweb/{resource}");
+    /** Documented routes served outside JAX-RS resource methods (health, OpenAPI, metrics, the §8.9 capabilities filter). */
+    public static final Set<String> EXTENSION_ROUTES = Set.of("GET /q/health", "GET /q/openapi", "GET /q/metrics",
+            "OPTIONS /dicomweb", "OPTIONS /dicomweb/{resource}");
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");
 

@@ -91,6 +91,20 @@ class KeycloakRealmIT {
                 () -> assertTrue(token.string("sub").isPresent(), "sub"));
     }
 
+    /** Prometheus' client: the one role that opens /q/metrics, and no SMART scope, so it reaches no patient data. */
+    @Test
+    void monitoringServiceAccountCarriesOnlyTheMonitoringRole() {
+        TokenClaims token = TokenClaims.of(keycloak.clientCredentialsToken("dicomgate-monitoring",
+                "dicomgate-monitoring-demo-secret"));
+
+        assertAll(token.toString(),
+                () -> assertTrue(token.audience().contains(API_AUDIENCE), "aud"),
+                () -> assertEquals(Set.of("monitoring"), token.realmRoles(), "realm_access.roles"),
+                () -> assertTrue(token.scopes().stream().noneMatch(s -> s.contains("ImagingStudy") || s.contains("Consent")),
+                        "no SMART scope"),
+                () -> assertEquals(Optional.of("dicomgate-monitoring"), token.string("azp"), "azp"));
+    }
+
     @Test
     void viewerGrantsItsOptionalSmartScopesOnRequest() {
         TokenClaims token = TokenClaims.of(keycloak.passwordToken("dr.house", DEMO_PASSWORD,
@@ -193,6 +207,7 @@ class KeycloakRealmIT {
             dicomgate-viewer | true  | false | true  | true  | false
             dicomgate-ingest | false | false | false | false | true
             ehr-integration  | false | false | false | false | true
+            dicomgate-monitoring | false | false | false | false | true
             dicomgate-portal | true  | false | true  | true  | false
             """)
     void clientIsConfiguredAsAgreed(String clientId, boolean publicClient, boolean bearerOnly,
@@ -243,7 +258,7 @@ class KeycloakRealmIT {
                 () -> assertEquals("none", realm.path("sslRequired").asText(), "sslRequired (loopback demo)"),
                 () -> assertTrue(realm.path("displayName").asText().contains("DEMO ONLY"), "displayName"),
                 () -> assertTrue(roles.containsAll(Set.of("imaging-admin", "clinician", "patient", "ingest",
-                        "auditor", "consent-admin", "emergency-access", "integration")), roles::toString));
+                        "auditor", "consent-admin", "emergency-access", "integration", "monitoring")), roles::toString));
         for (String smart : Set.of("patient/ImagingStudy.rs", "user/ImagingStudy.rs", "system/ImagingStudy.rs",
                 "system/ImagingStudy.c", "system/ImagingStudy.cruds")) {
             JsonNode scope = scopes.get(smart);

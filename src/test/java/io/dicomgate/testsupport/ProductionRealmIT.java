@@ -153,6 +153,8 @@ class ProductionRealmIT {
             assertEquals(List.of("staff-mfa"), names(admin("/roles/" + role + "/composites"), "name"), role);
         }
         assertFalse(admin("/roles/patient").path("composite").asBoolean());
+        // A machine role: Prometheus' service account logs in with client credentials, never a browser.
+        assertFalse(admin("/roles/monitoring").path("composite").asBoolean());
     }
 
     private static List<String> names(JsonNode array, String field) {
