@@ -7,17 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
-/** Produces the {@link BlobStore} that {@code dicomgate.storage.type} names. */
+import io.dicomgate.metrics.DicomgateMetrics;
+
+/** Produces the {@link BlobStore} that {@code dicomgate.storage.type} names, timed for the metrics. */
 @ApplicationScoped
 public class BlobStores {
 
     @Produces
     @ApplicationScoped
-    BlobStore blobStore(StorageConfig config) throws IOException {
-        return switch (config.type()) {
+    BlobStore blobStore(StorageConfig config, DicomgateMetrics metrics) throws IOException {
+        BlobStore store = switch (config.type()) {
             case FILESYSTEM -> new FileSystemBlobStore(config.root());
             case S3 -> S3BlobStore.create(config.root(), config.s3());
         };
+        return new TimedBlobStore(store, metrics);
     }
 
     void close(@Disposes BlobStore store) throws IOException {
