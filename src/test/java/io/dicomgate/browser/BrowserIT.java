@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 import io.dicomgate.demo.LocalStack;
 
@@ -17,8 +18,9 @@ import io.dicomgate.demo.LocalStack;
  * The viewer and the portal in a real browser: Debian's chromium, driven by playwright-core
  * scripts in {@code src/test/browser}, against the run command's stack (PostgreSQL, the real
  * Keycloak, the packaged dicomgate with the sample studies). Screenshots and each script's output
- * go to {@code target/browser-artifacts}.
+ * go to {@code target/browser-artifacts}. {@code -Dbrowser.skip=true} (no chromium or npm) disables it.
  */
+@DisabledIfSystemProperty(named = "dicomgate.browser.skip", matches = "true")
 class BrowserIT {
 
     private static final long SCRIPT_TIMEOUT_MINUTES = 8;

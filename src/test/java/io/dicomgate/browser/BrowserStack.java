@@ -2,7 +2,6 @@ package io.dicomgate.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,10 +36,10 @@ public final class BrowserStack implements AutoCloseable {
     }
 
     public static BrowserStack start(Path dataDir) {
-        int appPort = freePort();
+        int appPort = LocalStack.freePort();
         Path realm = dataDir.resolve("dicomgate-realm.json");
+        LocalStack.deleteRecursively(dataDir);
         try {
-            deleteRecursively(dataDir);
             Files.createDirectories(dataDir);
             writeRealm(LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json"), realm,
                     appPort);
@@ -49,7 +48,7 @@ public final class BrowserStack implements AutoCloseable {
         }
         LocalStack stack = LocalStack.start(new LocalStack.Config(dataDir, appPort, 0, 0, false,
                 LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"), realm,
-                LocalStack.pathSetting("dicomgate.browser.app-jar", "target/quarkus-app/quarkus-run.jar"),
+                LocalStack.pathSetting("dicomgate.app-jar", "target/quarkus-app/quarkus-run.jar"),
                 List.of("-Xmx512m")));
         try {
             DemoStack.loadSampleData(stack.dicomwebUrl(), stack.keycloak().issuerUrl());
@@ -95,25 +94,6 @@ public final class BrowserStack implements AutoCloseable {
     @Override
     public void close() {
         stack.close();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -20,9 +20,9 @@ import io.dicomgate.testsupport.DicomFixtures;
  */
 public final class DemoStack {
 
-    static final String INGEST_CLIENT = "dicomgate-ingest";
+    public static final String INGEST_CLIENT = "dicomgate-ingest";
     /** Demo-only secret, the one in keycloak-realm/dicomgate-realm.json. */
-    static final String INGEST_SECRET = "dicomgate-ingest-demo-secret";
+    public static final String INGEST_SECRET = "dicomgate-ingest-demo-secret";
     static final String CT = DicomFixtures.CT_IMAGE;
     static final String MR = "1.2.840.10008.5.1.4.1.1.4";
     static final String CR = "1.2.840.10008.5.1.4.1.1.1";

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.dicomgate.testsupport.KeycloakServer;
@@ -20,7 +22,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * PostgreSQL (zonky embedded binaries), the real Keycloak and the packaged dicomgate, each as a
  * process of its own on loopback ports, with their data under one directory. Used by the demo
- * ({@link DemoStack}) and the benchmark; never by the test suite.
+ * ({@link DemoStack}), the benchmark and the failsafe tests of the packaged application
+ * ({@code ProductIT}, {@code BrowserIT}); never by the surefire suite.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -132,7 +135,12 @@ public final class LocalStack implements AutoCloseable {
                 config.dataDir().resolve("keycloak.log"), null));
     }
 
-    /** (Re)starts dicomgate with these extra JVM options and waits until it is ready. */
+    /**
+     * (Re)starts dicomgate with these extra JVM options and waits until it is ready. It is started
+     * as a product: {@code java -jar quarkus-run.jar}, configured through its environment only
+     * ({@link #appEnvironment()}), none of this JVM's {@code QUARKUS_*}/{@code DICOMGATE_*} variables
+     * or JVM options inherited.
+     */
     public void startApp(List<String> jvmArgs) {
         stopApp();
         long t0 = System.nanoTime();
@@ -141,23 +149,13 @@ public final class LocalStack implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(memoryLimits(jvmArgs));
         command.addAll(jvmArgs);
-        command.add("-Dquarkus.http.port=" + appPort);
-        // Loopback unless told otherwise (DICOMGATE_HTTP_HOST=0.0.0.0): a demo is never an open share.
-        String host = System.getenv("DICOMGATE_HTTP_HOST");
-        command.add("-Dquarkus.http.host=" + (host == null || host.isBlank() ? "127.0.0.1" : host.trim()));
-        command.add("-Dquarkus.oidc.auth-server-url=" + keycloak.issuerUrl());
-        command.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl());
-        command.add("-Dquarkus.datasource.username=postgres");
-        command.add("-Dquarkus.datasource.password=postgres");
-        command.add("-Ddicomgate.storage.root=" + config.dataDir().resolve("storage").toAbsolutePath());
-        // The demo realm's user-directory client (consents bind to the account a username names).
-        command.add("-Ddicomgate.directory.client-secret=" + DIRECTORY_DEMO_SECRET);
         command.add("-jar");
         command.add(config.appJar().toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("DICOMGATE_")
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+        builder.environment().putAll(appEnvironment());
         try {
             app = builder.start();
             app.getOutputStream().close();
@@ -193,6 +191,26 @@ public final class LocalStack implements AutoCloseable {
         }
         throw new IllegalStateException("dicomgate not ready after " + APP_STARTUP.toSeconds() + " s (last: " + last
                 + "); last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
+    }
+
+    /**
+     * The environment dicomgate is configured by (README, "Running the packaged application"): its
+     * port, the database, the Keycloak realm, the blob store and the user-directory client.
+     */
+    public Map<String, String> appEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(appPort));
+        // Loopback unless told otherwise (DICOMGATE_HTTP_HOST=0.0.0.0): a demo is never an open share.
+        String host = System.getenv("DICOMGATE_HTTP_HOST");
+        env.put("QUARKUS_HTTP_HOST", host == null || host.isBlank() ? "127.0.0.1" : host.trim());
+        env.put("QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuerUrl());
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("DICOMGATE_STORAGE_ROOT", config.dataDir().resolve("storage").toAbsolutePath().toString());
+        // The demo realm's user-directory client (consents bind to the account a username names).
+        env.put("DICOMGATE_DIRECTORY_CLIENT_SECRET", DIRECTORY_DEMO_SECRET);
+        return env;
     }
 
     /** {@link #MEMORY_LIMITS} (or the environment's) without the options {@code jvmArgs} sets itself. */
@@ -310,11 +328,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes a directory and everything below it, if it exists: a fresh data directory for a test run. */
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 
