@@ -38,9 +38,36 @@ public final class LocalStack implements AutoCloseable {
      * @param postgresPort PostgreSQL's port (0 for a free one)
      * @param persistentKeycloak keep Keycloak's database (an H2 file) across restarts
      * @param appJvmArgs extra JVM options of the dicomgate process, e.g. {@code -Xmx256m}
+     * @param appEnv environment of the dicomgate process beyond {@link #appEnvironment()} (wins over it),
+     *        e.g. the S3 store's {@code DICOMGATE_STORAGE_*}
      */
     public record Config(Path dataDir, int appPort, int keycloakPort, int postgresPort,
-            boolean persistentKeycloak, Path keycloakHome, Path realmFile, Path appJar, List<String> appJvmArgs) {
+            boolean persistentKeycloak, Path keycloakHome, Path realmFile, Path appJar, List<String> appJvmArgs,
+            Map<String, String> appEnv) {
+
+        public Config(Path dataDir, int appPort, int keycloakPort, int postgresPort, boolean persistentKeycloak,
+                Path keycloakHome, Path realmFile, Path appJar, List<String> appJvmArgs) {
+            this(dataDir, appPort, keycloakPort, postgresPort, persistentKeycloak, keycloakHome, realmFile, appJar,
+                    appJvmArgs, Map.of());
+        }
+    }
+
+    /** Another dicomgate process on the same database, Keycloak and (with S3) bucket. */
+    public record Node(String name, int port, Process process) implements AutoCloseable {
+
+        public String url() {
+            return "http://localhost:" + port;
+        }
+
+        /** As a crash: SIGKILL, no shutdown hooks. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            stop(process);
+        }
     }
 
     public static final String DATABASE = "dicomgate";
@@ -143,8 +170,25 @@ public final class LocalStack implements AutoCloseable {
      */
     public void startApp(List<String> jvmArgs) {
         stopApp();
+        app = launch(appPort, appEnvironment(), config.dataDir().resolve("dicomgate.log"), jvmArgs);
+    }
+
+    /**
+     * Starts one more dicomgate node, configured as the first but on a free port, with a staging
+     * area of its own and {@code env} on top; waits until it is ready. The caller stops it.
+     */
+    public Node startNode(String name, Map<String, String> env) {
+        int port = freePort();
+        Map<String, String> environment = new LinkedHashMap<>(appEnvironment());
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        environment.put("DICOMGATE_STORAGE_ROOT", config.dataDir().resolve("storage-" + name).toAbsolutePath().toString());
+        environment.putAll(env);
+        return new Node(name, port, launch(port, environment, config.dataDir().resolve("dicomgate-" + name + ".log"),
+                config.appJvmArgs()));
+    }
+
+    private Process launch(int port, Map<String, String> environment, Path logFile, List<String> jvmArgs) {
         long t0 = System.nanoTime();
-        Path logFile = config.dataDir().resolve("dicomgate.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(memoryLimits(jvmArgs));
@@ -155,40 +199,43 @@ public final class LocalStack implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("DICOMGATE_")
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-        builder.environment().putAll(appEnvironment());
+        builder.environment().putAll(environment);
+        Process process;
         try {
-            app = builder.start();
-            app.getOutputStream().close();
+            process = builder.start();
+            process.getOutputStream().close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start dicomgate", e);
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI ready = URI.create(appUrl() + "/q/health/ready");
+        URI ready = URI.create("http://localhost:" + port + "/q/health/ready");
         long deadline = System.nanoTime() + APP_STARTUP.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("dicomgate exited with code " + app.exitValue()
+            if (!process.isAlive()) {
+                throw new IllegalStateException("dicomgate exited with code " + process.exitValue()
                         + "; last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
-                    log("dicomgate ready on port %d in %.1f s (pid %d, %s, log: %s)", appPort, secondsSince(t0),
-                            app.pid(), String.join(" ", command.subList(1, command.indexOf("-jar")).stream()
+                    log("dicomgate ready on port %d in %.1f s (pid %d, %s, log: %s)", port, secondsSince(t0),
+                            process.pid(), String.join(" ", command.subList(1, command.indexOf("-jar")).stream()
                                     .filter(a -> a.startsWith("-X")).toList()), logFile);
-                    return;
+                    return process;
                 }
                 last = "HTTP " + r.statusCode() + " " + r.body();
             } catch (IOException e) {
                 last = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                stop(process);
                 throw new IllegalStateException("interrupted");
             }
             sleep(300);
         }
+        stop(process);
         throw new IllegalStateException("dicomgate not ready after " + APP_STARTUP.toSeconds() + " s (last: " + last
                 + "); last lines of " + logFile + ":\n" + KeycloakServer.logTail(logFile, 40));
     }
@@ -210,6 +257,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("DICOMGATE_STORAGE_ROOT", config.dataDir().resolve("storage").toAbsolutePath().toString());
         // The demo realm's user-directory client (consents bind to the account a username names).
         env.put("DICOMGATE_DIRECTORY_CLIENT_SECRET", DIRECTORY_DEMO_SECRET);
+        env.putAll(config.appEnv());
         return env;
     }
 
@@ -261,18 +309,25 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void stopApp() {
-        if (app != null && app.isAlive()) {
-            app.destroy();
-            try {
-                if (!app.waitFor(30, TimeUnit.SECONDS)) {
-                    app.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                app.destroyForcibly();
-            }
+        if (app != null) {
+            stop(app);
         }
         app = null;
+    }
+
+    private static void stop(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
     }
 
     /** Stops dicomgate, Keycloak (with every process kc.sh started) and PostgreSQL, in that order. */
