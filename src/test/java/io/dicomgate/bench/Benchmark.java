@@ -88,6 +88,8 @@ public final class Benchmark {
                           --versus orthanc   side by side with Debian's Orthanc + DICOMweb plugin (installed with
                                              apt-get as root if missing): the same data set into both, each
                                              figure for both and the ratio (see VersusOrthanc)
+                          --versus stores    the S3 store (s3proxy) next to the filesystem store, then two
+                                             nodes on one database and bucket next to one (2000 instances)
                           --versus-instances N  its data set: N instances of 512x512x16 bit, 100 per study (10000)
                           --versus-runs N    requests per latency figure per server (200)
                           --versus-qido-runs N  runs per QIDO/metadata figure per server (50)
@@ -133,8 +135,8 @@ public final class Benchmark {
     private void run() throws Exception {
         String mode = opts.containsKey("versus") ? "versus" : opts.containsKey("index-scale") ? "index-scale"
                 : opts.containsKey("big-stow") ? "big-stow" : "dataset";
-        if (mode.equals("versus") && (!opts.get("versus").equals("orthanc") || opts.containsKey("url"))) {
-            throw new IllegalArgumentException("--versus takes orthanc, and starts its own stack (no --url)");
+        if (mode.equals("versus") && (!List.of("orthanc", "stores").contains(opts.get("versus")) || opts.containsKey("url"))) {
+            throw new IllegalArgumentException("--versus takes orthanc or stores, and starts its own stack (no --url)");
         }
         if (opts.containsKey("url")) {
             dicomweb = opts.get("url") + "/dicomweb";

@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +35,7 @@ import java.util.function.IntFunction;
 import io.dicomgate.demo.DicomWebClient;
 import io.dicomgate.demo.LocalStack;
 import io.dicomgate.testsupport.DicomFixtures;
+import io.dicomgate.testsupport.S3ProxyServer;
 
 /**
  * {@code bin/bench --versus orthanc}: dicomgate and Debian's Orthanc (DICOMweb plugin, authentication
@@ -54,9 +57,18 @@ final class VersusOrthanc {
     private static final int PER_STUDY = 2 * PER_SERIES;
 
     /** One server under test: where its DICOMweb API is and how a request authenticates. */
-    private record Server(String name, String dicomweb, DicomWebClient.Tokens tokens, long pid) {
+    private record Server(String name, List<String> dicomwebs, DicomWebClient.Tokens tokens, long pid, AtomicInteger turn) {
+        Server(String name, String dicomweb, DicomWebClient.Tokens tokens, long pid) {
+            this(name, List.of(dicomweb), tokens, pid, new AtomicInteger());
+        }
+
+        /** The next node's DICOMweb root: requests alternate between the nodes of a server. */
+        String dicomweb() {
+            return dicomwebs.get(Math.floorMod(turn.getAndIncrement(), dicomwebs.size()));
+        }
+
         HttpRequest.Builder request(String path) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dicomweb + path)).timeout(Duration.ofMinutes(5));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dicomweb() + path)).timeout(Duration.ofMinutes(5));
             return tokens == null ? b : b.header("Authorization", "Bearer " + tokens.get());
         }
     }
@@ -72,7 +84,11 @@ final class VersusOrthanc {
     private final LocalStack stack;
     private final Path dir;
     private final int instances;
+    /** Instances generated: twice {@link #instances} when a phase stores fresh instances into a shared database. */
+    private final int generated;
     private final List<Figure> figures = new ArrayList<>();
+    private String baseLabel = "Orthanc";
+    private String candidateLabel = "dicomgate";
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private String[] studyUids;
@@ -83,11 +99,91 @@ final class VersusOrthanc {
         this.opts = opts;
         this.stack = stack;
         this.dir = dir;
-        this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", "10000")) / PER_STUDY * PER_STUDY;
+        boolean stores = "stores".equals(opts.get("versus"));
+        this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", stores ? "2000" : "10000")) / PER_STUDY
+                * PER_STUDY;
+        this.generated = stores ? 2 * instances : instances;
     }
 
     void run() throws Exception {
         generate();
+        if ("stores".equals(opts.get("versus"))) {
+            stores();
+        } else {
+            orthanc();
+        }
+    }
+
+    /**
+     * The S3 store next to the filesystem one (one node each, own databases, the same instances), then
+     * two nodes on one database and bucket next to one of them (fresh instances, requests alternating
+     * between the two nodes).
+     */
+    private void stores() throws Exception {
+        try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"), 0)) {
+            try (Connection c = stack.connection(); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS dicomgate_s3");
+                st.execute("CREATE DATABASE dicomgate_s3");
+            }
+            Map<String, String> env = new HashMap<>(Map.of("DICOMGATE_STORAGE_TYPE", "s3",
+                    "DICOMGATE_STORAGE_S3_ENDPOINT", s3.endpoint().toString(),
+                    "DICOMGATE_STORAGE_S3_BUCKET", "dicomgate-bench",
+                    "DICOMGATE_STORAGE_S3_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
+                    "DICOMGATE_STORAGE_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
+                    "QUARKUS_DATASOURCE_JDBC_URL", stack.jdbcUrl().replace("/" + LocalStack.DATABASE, "/dicomgate_s3")));
+            try (LocalStack.Node a = stack.startNode("s3a", env); LocalStack.Node b = stack.startNode("s3b", env)) {
+                String issuer = stack.keycloak().issuerUrl();
+                DicomWebClient.Tokens adminTokens = DicomWebClient.Tokens.password(issuer, "admin", "demo");
+                DicomWebClient.Tokens ingestTokens = DicomWebClient.Tokens.clientCredentials(issuer, "dicomgate-ingest",
+                        "dicomgate-ingest-demo-secret");
+                Server fsIngest = new Server("dicomgate, filesystem", stack.dicomwebUrl(), ingestTokens, stack.appPid());
+                Server fsAdmin = new Server("dicomgate, filesystem", stack.dicomwebUrl(), adminTokens, stack.appPid());
+                Server s3Ingest = new Server("dicomgate, S3", a.url() + "/dicomweb", ingestTokens, a.process().pid());
+                Server s3Admin = new Server("dicomgate, S3", a.url() + "/dicomweb", adminTokens, a.process().pid());
+                List<String> both = List.of(a.url() + "/dicomweb", b.url() + "/dicomweb");
+                Server twoIngest = new Server("2 nodes, S3", both, ingestTokens, b.process().pid(), new AtomicInteger());
+                Server twoAdmin = new Server("2 nodes, S3", both, adminTokens, b.process().pid(), new AtomicInteger());
+                System.out.printf("%nstores: filesystem at %s, S3 (s3proxy %s) at %s and %s; %d instances; %d cores,"
+                        + " load average %s%n%n", stack.dicomwebUrl(), s3.endpoint(), a.url(), b.url(), instances,
+                        Runtime.getRuntime().availableProcessors(), Representations.loadAverage());
+
+                baseLabel = "filesystem";
+                candidateLabel = "S3";
+                int half = instances / 2 / PER_STUDY * PER_STUDY;
+                stow("STOW, 1 instance per request, 8 clients", fsIngest, s3Ingest, 0, half, 1, 8);
+                stow("STOW, 10 instances per request, 4 clients", fsIngest, s3Ingest, half, instances, 10, 4);
+                int studies = instances / PER_STUDY;
+                wholeStudies(fsAdmin, s3Admin, Math.min(studies - 1, Integer.parseInt(opts.getOrDefault("versus-study-runs", "10"))));
+                Random pick = new Random(7);
+                int runs = Integer.parseInt(opts.getOrDefault("versus-runs", "200"));
+                for (int clients : new int[] {1, 4}) {
+                    latency("one instance, " + clients + " client(s)", fsAdmin, s3Admin, clients, runs,
+                            i -> instancePath(pick.nextInt(instances)), DICOM_MULTIPART);
+                    latency("/frames/1, " + clients + " client(s)", fsAdmin, s3Admin, clients, runs,
+                            i -> instancePath(pick.nextInt(instances)) + "/frames/1", OCTET_MULTIPART);
+                }
+                print(fsAdmin, s3Admin);
+
+                figures.clear();
+                baseLabel = "1 node";
+                candidateLabel = "2 nodes";
+                System.out.printf("%none node next to two, on one database and bucket%n");
+                // Fresh instances [instances, 2 × instances): the nodes share the database of the first phase.
+                stowShared("STOW, 1 instance per request, 8 clients", s3Ingest, twoIngest, instances,
+                        instances + half, 1, 8);
+                stowShared("STOW, 10 instances per request, 4 clients", s3Ingest, twoIngest, instances + half,
+                        2 * instances, 10, 4);
+                latency("one instance, 4 clients", s3Admin, twoAdmin, 4, runs,
+                        i -> instancePath(pick.nextInt(instances)), DICOM_MULTIPART);
+                latency("QIDO studies, limit=100, 4 clients", s3Admin, twoAdmin, 4,
+                        Integer.parseInt(opts.getOrDefault("versus-qido-runs", "50")), i -> "/studies?limit=100",
+                        "application/dicom+json");
+                print(s3Admin, twoAdmin);
+            }
+        }
+    }
+
+    private void orthanc() throws Exception {
         try (OrthancProcess orthancProcess = OrthancProcess.start(dir.resolve("orthanc"))) {
             String issuer = stack.keycloak().issuerUrl();
             Server orthanc = new Server("Orthanc " + orthancProcess.version(), orthancProcess.dicomwebUrl(), null,
@@ -144,31 +240,31 @@ final class VersusOrthanc {
     /** Instance i: study i / 100, series (i % 100) / 50, patient study / 2; files written once per seed. */
     private void generate() throws Exception {
         Random rnd = new Random(Long.parseLong(opts.getOrDefault("seed", "42")));
-        int studies = instances / PER_STUDY;
+        int studies = generated / PER_STUDY;
         studyUids = new String[studies];
         seriesUids = new String[studies * 2];
-        sopUids = new String[instances];
+        sopUids = new String[generated];
         for (int s = 0; s < studies; s++) {
             studyUids[s] = uid(rnd);
         }
         for (int s = 0; s < seriesUids.length; s++) {
             seriesUids[s] = uid(rnd);
         }
-        for (int i = 0; i < instances; i++) {
+        for (int i = 0; i < generated; i++) {
             sopUids[i] = uid(rnd);
         }
         Path data = dir.resolve("data");
         Path manifest = data.resolve("manifest");
-        String expected = "seed " + opts.getOrDefault("seed", "42") + ", " + instances + " instances, v1";
+        String expected = "seed " + opts.getOrDefault("seed", "42") + ", " + generated + " instances, v1";
         if (Files.exists(manifest) && Files.readString(manifest).equals(expected)) {
-            System.out.printf("data set: %d instances in %s (already generated)%n", instances, data);
+            System.out.printf("data set: %d instances in %s (already generated)%n", generated, data);
             return;
         }
         Files.createDirectories(data);
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         List<Future<?>> done = new ArrayList<>();
-        for (int i = 0; i < instances; i++) {
+        for (int i = 0; i < generated; i++) {
             int n = i;
             done.add(pool.submit(() -> {
                 Files.write(file(n), instanceBytes(n));
@@ -180,8 +276,8 @@ final class VersusOrthanc {
         }
         pool.shutdown();
         Files.writeString(manifest, expected);
-        System.out.printf("data set: generated %d instances (%.1f GiB) in %s in %.0f s%n", instances,
-                instances * (double) Files.size(file(0)) / (1 << 30), data, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("data set: generated %d instances (%.1f GiB) in %s in %.0f s%n", generated,
+                generated * (double) Files.size(file(0)) / (1 << 30), data, (System.nanoTime() - t0) / 1e9);
     }
 
     private byte[] instanceBytes(int i) {
@@ -235,6 +331,20 @@ final class VersusOrthanc {
         double[] d2 = stowRound(dicomgate, mid, to, perRequest, clients);
         double[] o2 = stowRound(orthanc, mid, to, perRequest, clients);
         add(new Figure(what, "inst/s", (o[0] + o2[0]) / (o[1] + o2[1]), (d[0] + d2[0]) / (d[1] + d2[1]), true));
+    }
+
+    /**
+     * As {@link #stow}, for two servers on one database: each round stores instances of its own
+     * (quarters of [from, to), alternating), so neither sees the other's as duplicates.
+     */
+    private void stowShared(String what, Server base, Server candidate, int from, int to, int perRequest, int clients)
+            throws Exception {
+        int q = (to - from) / 4;
+        double[] b = stowRound(base, from, from + q, perRequest, clients);
+        double[] c = stowRound(candidate, from + q, from + 2 * q, perRequest, clients);
+        double[] c2 = stowRound(candidate, from + 2 * q, from + 3 * q, perRequest, clients);
+        double[] b2 = stowRound(base, from + 3 * q, to, perRequest, clients);
+        add(new Figure(what, "inst/s", (b[0] + b2[0]) / (b[1] + b2[1]), (c[0] + c2[0]) / (c[1] + c2[1]), true));
     }
 
     /** Stores instances [from, to) in requests of {@code perRequest}; returns {instances, seconds}. */
@@ -313,8 +423,8 @@ final class VersusOrthanc {
                     }
                 }
             }
-            System.out.printf("  whole study: %.1f MB per study (Orthanc), %.1f MB (dicomgate)%n",
-                    bytes[0] / 1e6 / runs, bytes[1] / 1e6 / runs);
+            System.out.printf("  whole study: %.1f MB per study (%s), %.1f MB (%s)%n",
+                    bytes[0] / 1e6 / runs, baseLabel, bytes[1] / 1e6 / runs, candidateLabel);
             add(new Figure("whole study (100 instances), curl, 1 client", "GB/s", bytes[0] / 1e9 / seconds[0],
                     bytes[1] / 1e9 / seconds[1], true));
         } finally {
@@ -393,13 +503,13 @@ final class VersusOrthanc {
 
     private void add(Figure f) {
         figures.add(f);
-        System.out.printf(Locale.ROOT, "  %-62s Orthanc %9.3f %-6s dicomgate %9.3f %-6s %5.2f× dicomgate%n", f.what(),
-                f.orthanc(), f.unit(), f.dicomgate(), f.unit(), f.ratio());
+        System.out.printf(Locale.ROOT, "  %-62s %s %9.3f %-6s %s %9.3f %-6s %5.2f× %s%n", f.what(), baseLabel,
+                f.orthanc(), f.unit(), candidateLabel, f.dicomgate(), f.unit(), f.ratio(), candidateLabel);
     }
 
     private void print(Server orthanc, Server dicomgate) {
-        System.out.printf("%n| figure | %s | dicomgate | ratio (> 1: dicomgate ahead) |%n|---|---|---|---|%n",
-                orthanc.name());
+        System.out.printf("%n| figure | %s | %s | ratio (> 1: %s ahead) |%n|---|---|---|---|%n",
+                orthanc.name(), dicomgate.name(), candidateLabel);
         for (Figure f : figures) {
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f× |%n", f.what(), value(f.orthanc(), f.unit()),
                     value(f.dicomgate(), f.unit()), f.ratio());
