@@ -256,6 +256,8 @@ class KeycloakRealmIT {
                 () -> assertTrue(realm.path("enabled").asBoolean(), "enabled"),
                 () -> assertEquals(300, realm.path("accessTokenLifespan").asInt(), "accessTokenLifespan"),
                 () -> assertEquals("none", realm.path("sslRequired").asText(), "sslRequired (loopback demo)"),
+                () -> assertTrue(realm.path("bruteForceProtected").asBoolean(), "brute-force detection, in the demo too"),
+                () -> assertEquals(10, realm.path("failureFactor").asInt(), "failures before a lock-out"),
                 () -> assertTrue(realm.path("displayName").asText().contains("DEMO ONLY"), "displayName"),
                 () -> assertTrue(roles.containsAll(Set.of("imaging-admin", "clinician", "patient", "ingest",
                         "auditor", "consent-admin", "emergency-access", "integration", "monitoring")), roles::toString));

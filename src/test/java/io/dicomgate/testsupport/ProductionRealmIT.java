@@ -68,7 +68,10 @@ class ProductionRealmIT {
                 () -> assertTrue(realm.path("bruteForceProtected").asBoolean()),
                 () -> assertEquals(5, realm.path("failureFactor").asInt()),
                 () -> assertFalse(realm.path("permanentLockout").asBoolean()),
-                () -> assertFalse(realm.path("registrationAllowed").asBoolean()));
+                () -> assertFalse(realm.path("registrationAllowed").asBoolean()),
+                () -> assertTrue(realm.path("accessTokenLifespan").asInt() <= 300, "short access tokens"),
+                () -> assertTrue(realm.path("revokeRefreshToken").asBoolean(), "refresh-token rotation"),
+                () -> assertEquals(0, realm.path("refreshTokenMaxReuse").asInt(), "a refresh token is used once"));
         JsonNode demo = JSON.readTree(DEMO.toFile());
         for (JsonNode demoUser : demo.path("users")) { // (weakPasswordsAreRefused adds users of its own)
             String username = demoUser.path("username").asText();
