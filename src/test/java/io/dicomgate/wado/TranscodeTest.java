@@ -311,7 +311,7 @@ class TranscodeTest {
                         image.getRaster().setSample(c, r, 0, DicomFixtures.Builder.pixel(f, r, c));
                     }
                 }
-                ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg2000").next();
+                ImageWriter writer = new com.github.jaiimageio.jpeg2000.impl.J2KImageWriter(new com.github.jaiimageio.jpeg2000.impl.J2KImageWriterSpi());
                 J2KImageWriteParam param = (J2KImageWriteParam) writer.getDefaultWriteParam();
                 param.setLossless(true);
                 param.setWriteCodeStreamOnly(true);

@@ -283,7 +283,7 @@ final class Representations {
     private static byte[] jpeg2000(AttributeList list) throws Exception {
         BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_USHORT_GRAY);
         image.getRaster().setDataElements(0, 0, SIZE, SIZE, list.get(TagFromName.PixelData).getShortValues());
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg2000").next();
+        ImageWriter writer = new com.github.jaiimageio.jpeg2000.impl.J2KImageWriter(new com.github.jaiimageio.jpeg2000.impl.J2KImageWriterSpi());
         J2KImageWriteParam param = (J2KImageWriteParam) writer.getDefaultWriteParam();
         param.setLossless(true);
         param.setWriteCodeStreamOnly(true);
