@@ -61,6 +61,9 @@ public class AccessPolicy {
      * listing the grantee's patients would only add cost.
      */
     public SqlFilter readableFilter(Caller caller, Permission permission, boolean narrow) {
+        if (caller.share() != null) {
+            return permission == Permission.READ || permission == Permission.SEARCH ? shared(caller.share()) : SqlFilter.NONE;
+        }
         Scopes scopes = Scopes.of(caller.scopes());
         List<SqlFilter> reach = new ArrayList<>();
         for (Compartment compartment : scopes.compartmentsFor(permission)) {
@@ -158,6 +161,24 @@ public class AccessPolicy {
     public boolean mayBreakGlass(Caller caller) {
         return caller.hasRole(Roles.CLINICIAN) && caller.hasRole(Roles.EMERGENCY_ACCESS)
                 && Scopes.of(caller.scopes()).compartmentsFor(Permission.READ).contains(Compartment.USER);
+    }
+
+    /**
+     * A share link's reach: the studies it names (or all of its patient's), while it is neither
+     * revoked, locked nor expired, and unless the patient has made a deny consent since it was
+     * created (a withdrawal of any kind stops every link). Read on every request, so revocation,
+     * expiry and a new deny take effect on the next one.
+     */
+    private static SqlFilter shared(ShareGrant share) {
+        return new SqlFilter("EXISTS (SELECT 1 FROM share_link sh WHERE sh.id = CAST(? AS uuid)"
+                + " AND sh.revoked_at IS NULL AND sh.locked_at IS NULL AND sh.expires_at > now()"
+                + " AND sh.patient_id = p.patient_id AND sh.issuer = p.issuer"
+                + " AND (sh.all_studies OR EXISTS (SELECT 1 FROM share_link_study ss WHERE ss.share_fk = sh.id"
+                + " AND ss.study_uid = st.study_uid))"
+                + " AND NOT EXISTS (SELECT 1 FROM consent c WHERE c.patient_id = p.patient_id AND c.issuer = p.issuer"
+                + " AND c.decision = 'deny' AND " + ACTIVE + " AND c.created_at > sh.created_at"
+                + " AND (c.all_studies OR EXISTS (SELECT 1 FROM consent_study cs WHERE cs.consent_fk = c.pk"
+                + " AND cs.study_uid = st.study_uid))))", List.of(share.id()));
     }
 
     private static Optional<SqlFilter> ownPatient(Caller caller) {

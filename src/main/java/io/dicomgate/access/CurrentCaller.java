@@ -24,6 +24,14 @@ public class CurrentCaller {
     }
 
     public Caller get() {
+        if (caller == null && identity.getAttribute(ShareGrant.ID_ATTRIBUTE) != null) {
+            String id = identity.getAttribute(ShareGrant.ID_ATTRIBUTE);
+            String label = identity.getAttribute(ShareGrant.LABEL_ATTRIBUTE);
+            Boolean download = identity.getAttribute(ShareGrant.DOWNLOAD_ATTRIBUTE);
+            // Audited as the link: the patient's access log says "shared link '<label>'".
+            caller = new Caller("share:" + id, "shared link '" + label + "'", ShareGrant.CLIENT_ID,
+                    Set.copyOf(identity.getRoles()), Set.of(), null, "", new ShareGrant(id, label, Boolean.TRUE.equals(download)));
+        }
         if (caller == null) {
             String clientId = token.getClaim("azp");
             String username = token.getClaim("preferred_username");

@@ -22,5 +22,13 @@ public enum AuditAction {
     /** An auditor reading the exfiltration guard's alerts. */
     ALERT_READ,
     /** An auditor closing an alert with a finding. */
-    ALERT_ACKNOWLEDGE
+    ALERT_ACKNOWLEDGE,
+    /** A share link created (README "Share links"). */
+    SHARE_CREATE,
+    /** A share link revoked. */
+    SHARE_REVOKE,
+    /** Listing one's share links. */
+    SHARE_READ,
+    /** A share link and its PIN exchanged for an access token (success), or refused (wrong PIN, locked, revoked...). */
+    SHARE_EXCHANGE
 }

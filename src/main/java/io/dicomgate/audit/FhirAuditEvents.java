@@ -47,9 +47,10 @@ public final class FhirAuditEvents {
             case SEARCH -> new Kind(DCM, "110112", "Query", "search-type", "QIDO-RS", "E");
             case RETRIEVE -> new Kind(DCM, "110106", "Export", "read", "WADO-RS", "R");
             case STORE -> new Kind(DCM, "110107", "Import", "create", "STOW-RS", "C");
-            case CONSENT_CREATE, BREAK_GLASS -> rest("create", "C");
-            case CONSENT_REVOKE, BREAK_GLASS_REVIEW, ALERT_ACKNOWLEDGE -> rest("update", "U");
-            case CONSENT_READ, BREAK_GLASS_READ, AUDIT_READ, ACCESS_LOG_READ, ALERT_READ -> rest("search-type", "E");
+            case CONSENT_CREATE, BREAK_GLASS, SHARE_CREATE -> rest("create", "C");
+            case CONSENT_REVOKE, BREAK_GLASS_REVIEW, ALERT_ACKNOWLEDGE, SHARE_REVOKE -> rest("update", "U");
+            case CONSENT_READ, BREAK_GLASS_READ, AUDIT_READ, ACCESS_LOG_READ, ALERT_READ, SHARE_READ -> rest("search-type", "E");
+            case SHARE_EXCHANGE -> new Kind(DCM, "110114", "User Authentication", "create", null, "E");
         };
     }
 

@@ -22,6 +22,7 @@ import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.InvalidRequestException;
+import io.dicomgate.web.JsonBody;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /** The auditors' review queue of break-the-glass grants. */

@@ -27,6 +27,7 @@ import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
+import io.dicomgate.web.JsonBody;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**

@@ -27,7 +27,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 /** QIDO-RS Search Transaction (PS3.18 §10.6) on its six target resources. */
 @Path(DicomWebPaths.BASE)
 @RunOnVirtualThread
-@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION })
+@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })
 public class QidoResource {
 
     private final QidoService qido;

@@ -24,7 +24,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
  */
 @Path(DicomWebPaths.BASE)
 @RunOnVirtualThread
-@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION })
+@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })
 public class RenderedResource {
 
     private final RenderService render;

@@ -20,7 +20,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 /** WADO-RS Retrieve Transaction (PS3.18 §10.4). */
 @Path(DicomWebPaths.BASE)
 @RunOnVirtualThread
-@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION })
+@RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })
 public class WadoResource {
 
     private final WadoService wado;

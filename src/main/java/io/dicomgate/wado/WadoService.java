@@ -48,6 +48,7 @@ import io.dicomgate.dicom.TransferSyntaxes;
 import io.dicomgate.index.Instance;
 import io.dicomgate.index.InstanceRepository;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.web.ServiceBusyException;
 import io.dicomgate.web.HeapBulkhead;
 
@@ -89,6 +90,10 @@ public class WadoService {
      */
     public Response retrieve(RetrieveRequest request, AcceptHeader accept, Caller caller) {
         List<Instance> selected = select(request, caller);
+        if (caller.share() != null && !caller.share().download()) {
+            // Readable (else 404 above), but this link lets its recipient view, not take the files.
+            throw new OperationForbiddenException("this shared link allows viewing the images, not downloading them");
+        }
         List<Transcoder.Stored> stored = selected.stream().map(WadoService::stored).toList();
         RetrieveNegotiation.DicomChoice choice = RetrieveNegotiation.dicom(accept, stored,
                 request.instanceUid() != null);

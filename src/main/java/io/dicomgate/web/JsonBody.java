@@ -1,4 +1,4 @@
-package io.dicomgate.consent;
+package io.dicomgate.web;
 
 import java.io.IOException;
 import java.io.InputStream;

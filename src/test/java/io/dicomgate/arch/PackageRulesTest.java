@@ -20,7 +20,8 @@ class PackageRulesTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.dicomgate");
 
-    private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render..", "..guard.." };
+    private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render..", "..guard..",
+            "..share.." };
     private static final String[] SHARED = { "..dicom..", "..index..", "..storage..", "..access..", "..audit..", "..web..",
         "..metrics.." };
 

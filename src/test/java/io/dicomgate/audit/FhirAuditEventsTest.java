@@ -27,6 +27,10 @@ class FhirAuditEventsTest {
             Map.entry(AuditAction.AUDIT_READ, List.of("rest", "search-type", "E")),
             Map.entry(AuditAction.ACCESS_LOG_READ, List.of("rest", "search-type", "E")),
             Map.entry(AuditAction.ALERT_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.SHARE_CREATE, List.of("rest", "create", "C")),
+            Map.entry(AuditAction.SHARE_REVOKE, List.of("rest", "update", "U")),
+            Map.entry(AuditAction.SHARE_READ, List.of("rest", "search-type", "E")),
+            Map.entry(AuditAction.SHARE_EXCHANGE, List.of("110114", "create", "E")),
             Map.entry(AuditAction.ALERT_ACKNOWLEDGE, List.of("rest", "update", "U")));
 
     /** Every action, so a new one without an expected coding here fails instead of passing unseen. */

@@ -52,6 +52,11 @@ public class RecordedAuditEvents {
         return found;
     }
 
+    /** Every event recorded so far. */
+    public List<AuditEvent> all() {
+        return List.copyOf(events);
+    }
+
     private List<AuditEvent> recorded(String requestId) {
         return events.stream().filter(e -> requestId.equals(e.requestId())).toList();
     }
