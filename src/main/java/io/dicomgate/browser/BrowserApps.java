@@ -29,6 +29,12 @@ public class BrowserApps {
 
     static final String VIEWER = "/viewer";
     static final String PORTAL = "/portal";
+    /** The page a share link opens; its secret is in the URL fragment (README "Share links"). */
+    static final String SHARE = "/share";
+    /** The share page talks to this origin only: no identity provider, no other host. */
+    private static final String SHARE_POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' blob:;"
+            + " style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
+            + " form-action 'none'";
     private static final String NO_STORE = "no-store";
 
     private final String viewerConfig;
@@ -61,6 +67,14 @@ public class BrowserApps {
     void routes(@Observes Router router) {
         router.get(VIEWER).handler(rc -> slash(rc, VIEWER));
         router.get(PORTAL).handler(rc -> slash(rc, PORTAL));
+        router.get(SHARE).handler(rc -> slash(rc, SHARE));
+        router.get(SHARE + "/*").handler(rc -> {
+            rc.response().putHeader("Content-Security-Policy", SHARE_POLICY)
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "no-referrer")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+            rc.next();
+        });
         router.get(VIEWER + "/app-config.js").handler(rc -> send(rc, "text/javascript; charset=utf-8", viewerConfig));
         router.get(PORTAL + "/config.json").handler(rc -> send(rc, "application/json", portalConfig));
         router.get(PORTAL + "/*").handler(rc -> {

@@ -51,12 +51,14 @@ async function loadStudies() {
   studies.sort((a, b) => (first(b, tag.date) || '').localeCompare(first(a, tag.date) || ''));
   const list = $('studies');
   list.replaceChildren();
+  $('share-study').replaceChildren(el('option', { value: '' }, 'All my studies'));
   for (const study of studies) {
     const uid = first(study, tag.studyUid);
     const description = first(study, tag.description) || 'Imaging study';
     const modalities = (study[tag.modalities]?.Value || []).join(', ');
     const date = dicomDate(first(study, tag.date));
     studyNames.set(uid, `${description} (${date})`);
+    $('share-study').append(el('option', { value: uid }, `${description} (${date})`));
     const thumb = el('div', { class: 'thumb' }, el('span', { class: 'placeholder', 'aria-hidden': 'true' }, modalities || '—'));
     const titleId = `study-${list.children.length}`;
     const viewerUrl = `${config.viewerUrl}viewer?StudyInstanceUIDs=${encodeURIComponent(uid)}`;
@@ -173,11 +175,87 @@ async function revoke(id, button) {
   }
 }
 
+
+async function loadShares() {
+  const r = await oidc.api('/api/shares', { headers: { Accept: 'application/json' } });
+  if (!r.ok) throw new Error(`Your share links could not be loaded (${r.status}).`);
+  const shares = await r.json();
+  const list = $('shares');
+  list.replaceChildren();
+  for (const s of shares) {
+    const reach = s.allStudies ? 'all your studies' : s.studies.map(uid => studyNames.get(uid) || 'a study').join(', ');
+    const used = s.lastUsedAt ? `opened on ${s.devices} device${s.devices === 1 ? '' : 's'}, last ${dateTime(s.lastUsedAt)}` : 'not opened yet';
+    const by = s.creatorKind === 'patient' ? '' : ` (shared by ${s.createdBy})`;
+    list.append(el('li', { 'data-share-label': s.label, 'data-state': s.status },
+      el('span', { class: 'what' },
+        el('strong', {}, s.label),
+        el('span', {}, `${reach}${by} — ${s.download ? 'view and download' : 'view only'}, until ${dateTime(s.expiresAt)}; ${used}`)),
+      el('span', { class: `badge ${s.status}` }, s.status),
+      s.status === 'active'
+        ? el('button', { type: 'button', class: 'danger', 'aria-label': `Revoke the link for ${s.label}`, onclick: e => revokeShare(s.id, e.currentTarget) }, 'Revoke')
+        : null));
+  }
+  $('shares-empty').hidden = shares.length > 0;
+}
+
+async function createShare(event) {
+  event.preventDefault();
+  showError('');
+  const label = $('share-label').value.trim();
+  const days = Number($('share-days').value);
+  if (!label) {
+    $('share-label').setAttribute('aria-invalid', 'true');
+    showError('Say who receives the link.');
+    return;
+  }
+  if (!(days >= 1 && days <= 30)) {
+    showError('A link is valid for 1 to 30 days.');
+    return;
+  }
+  const study = $('share-study').value;
+  const body = { label, download: $('share-download').checked, expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() };
+  if (study) body.studies = [study]; else body.allStudies = true;
+  $('share-button').disabled = true;
+  try {
+    const r = await oidc.api('/api/shares', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body),
+    });
+    if (r.status !== 201) throw new Error(await problem(r));
+    const created = await r.json();
+    $('share-link').value = created.link;
+    $('share-pin').value = created.pin;
+    $('share-created').hidden = false;
+    $('share').reset();
+    $('status').textContent = `Link for ${label} created. Copy it and the PIN now: they are not shown again.`;
+    await loadShares();
+  } catch (e) {
+    showError(`The link was not created: ${e.message}`);
+  } finally {
+    $('share-button').disabled = false;
+  }
+}
+
+async function revokeShare(id, button) {
+  showError('');
+  button.disabled = true;
+  try {
+    const r = await oidc.api(`/api/shares/${encodeURIComponent(id)}/revoke`, { method: 'POST', headers: { Accept: 'application/json' } });
+    if (!r.ok) throw new Error(await problem(r));
+    $('share-created').hidden = true;
+    $('status').textContent = 'Link revoked: it stops working at once.';
+    await loadShares();
+  } catch (e) {
+    button.disabled = false;
+    showError(`The link was not revoked: ${e.message}`);
+  }
+}
+
 const actions = {
   SEARCH: 'Searched your studies', RETRIEVE: 'Viewed images', STORE: 'Stored images',
   CONSENT_CREATE: 'Recorded a consent', CONSENT_REVOKE: 'Revoked a consent', CONSENT_READ: 'Read your consents',
   BREAK_GLASS: 'Emergency access opened', BREAK_GLASS_REVIEW: 'Reviewed an emergency access', BREAK_GLASS_READ: 'Read an emergency access',
   AUDIT_READ: 'Read the audit trail',
+  SHARE_CREATE: 'Created a share link', SHARE_REVOKE: 'Revoked a share link', SHARE_EXCHANGE: 'Opened a share link with its PIN',
 };
 const outcomes = { SUCCESS: 'Allowed', DENIED: 'Refused', NOT_FOUND: 'Refused', INVALID_REQUEST: 'Invalid request', FAILURE: 'Failed' };
 
@@ -230,10 +308,11 @@ async function main() {
   $('who').hidden = false;
   $('sign-out').addEventListener('click', () => oidc.logout(new URL('./', window.location.href).href));
   $('grant').addEventListener('submit', grant);
+  $('share').addEventListener('submit', createShare);
   $('log-refresh').addEventListener('click', () => loadAccessLog().catch(e => showError(e.message)));
   $('app').hidden = false;
   $('status').textContent = 'Loading…';
-  const results = await Promise.allSettled([loadStudies(), loadConsents()]);
+  const results = await Promise.allSettled([loadStudies().then(loadShares), loadConsents()]);
   await loadAccessLog().catch(e => results.push({ status: 'rejected', reason: e }));
   const failed = results.filter(r => r.status === 'rejected').map(r => r.reason.message);
   showError(failed.join(' '));

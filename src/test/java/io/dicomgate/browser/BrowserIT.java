@@ -59,6 +59,11 @@ class BrowserIT {
         runScript("portal-consent.mjs");
     }
 
+    @Test
+    void aShareLinkOpensOnAPhoneWithItsPinAndStopsWhenRevoked() throws Exception {
+        runScript("share-link.mjs");
+    }
+
     private static void runScript(String script) throws IOException, InterruptedException {
         Path log = artifacts.resolve(script.replace(".mjs", ".log"));
         ProcessBuilder builder = new ProcessBuilder("node", script).directory(scripts.toFile())
