@@ -44,6 +44,9 @@ public class ShareService {
     public record Exchange(int status, Map<String, Object> body) {
     }
 
+    /** The scope a system client's token needs to create share links, with the role share-issuer. */
+    static final String SYSTEM_SCOPE = "system/ShareLink.c";
+
     private final ShareRepository shares;
     private final AccessPolicy access;
     private final ShareConfig config;
@@ -217,6 +220,9 @@ public class ShareService {
             return "clinician";
         }
         if (caller.hasRole(Roles.SHARE_ISSUER)) {
+            if (!caller.scopes().contains(SYSTEM_SCOPE)) {
+                throw new OperationForbiddenException("a system creates share links with a token of scope " + SYSTEM_SCOPE);
+            }
             return "system";
         }
         throw new OperationForbiddenException("this account may not share images");

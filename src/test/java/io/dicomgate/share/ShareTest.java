@@ -203,9 +203,33 @@ class ShareTest {
         // The patient sees the clinician's share of their data, and may revoke it.
         Api.as(p.token()).get(SHARES).then().statusCode(200).body("createdBy", hasItem("dr.share"));
 
-        // Roles without sharing, and an EHR with share-issuer that may read the study.
+        // Roles without sharing.
         json(TestTokens.user("aud", "auditor"), body).post(SHARES).then().statusCode(403);
         json(Api.ADMIN, body).post(SHARES).then().statusCode(403);
+    }
+
+    @Test
+    void anEhrSharesForAReferralWithItsOwnRoleAndScopeOnlyWhatItMayRead() {
+        Patient p = patientWithTwoStudies();
+        String client = "ehr-" + UUID.randomUUID().toString().substring(0, 8);
+        String withScope = TestTokens.system(client, "system/ImagingStudy.rs system/ShareLink.c", "integration", "share-issuer");
+        String withoutScope = TestTokens.system(client, "system/ImagingStudy.rs", "integration", "share-issuer");
+        String withoutRole = TestTokens.system(client, "system/ImagingStudy.rs system/ShareLink.c", "integration");
+        String body = "{\"studies\":[\"" + p.second().studyUid() + "\"],\"label\":\"Referral to Dr. Rossi\","
+                + "\"reason\":\"referral letter 4711\",\"download\":true}";
+
+        json(withScope, body).post(SHARES).then().statusCode(404); // no consent: it may not read the study
+        json(p.token(), "{\"grantee\":{\"type\":\"client\",\"id\":\"" + client + "\"},\"decision\":\"permit\"}")
+                .post("/api/consents").then().statusCode(201);
+        json(withoutScope, body).post(SHARES).then().statusCode(403);
+        json(withoutRole, body).post(SHARES).then().statusCode(403);
+        JsonPath created = create(withScope, body);
+        assertEquals("system", created.getString("share.creatorKind"));
+        String token = tokenFor(created);
+        Api.as(token).accept("multipart/related; type=\"application/dicom\"").get("/dicomweb/studies/" + p.second().studyUid())
+                .then().statusCode(200);
+        Api.as(token).accept("application/dicom+json").get("/dicomweb/studies/" + p.first().studyUid() + "/metadata")
+                .then().statusCode(404);
     }
 
     @Test

@@ -75,7 +75,7 @@ class KeycloakRealmIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dicomgate-ingest | dicomgate-ingest-demo-secret | ingest | system/ImagingStudy.cruds
-            ehr-integration  | ehr-integration-demo-secret  | integration | system/ImagingStudy.rs
+            ehr-integration  | ehr-integration-demo-secret  | integration share-issuer | system/ImagingStudy.rs
             """)
     void serviceAccountTokenCarriesAudienceRolesAndSmartScope(String clientId, String secret,
             String roles, String smartScope) {
@@ -83,7 +83,7 @@ class KeycloakRealmIT {
 
         assertAll(token.toString(),
                 () -> assertTrue(token.audience().contains(API_AUDIENCE), "aud"),
-                () -> assertEquals(roles == null ? Set.of() : Set.of(roles), token.realmRoles(),
+                () -> assertEquals(roles == null ? Set.of() : Set.of(roles.split(" ")), token.realmRoles(),
                         "realm_access.roles"),
                 () -> assertTrue(token.scopes().contains(smartScope), "scope"),
                 () -> assertEquals(Optional.of(clientId), token.string("azp"), "azp"),
@@ -260,7 +260,8 @@ class KeycloakRealmIT {
                 () -> assertEquals(10, realm.path("failureFactor").asInt(), "failures before a lock-out"),
                 () -> assertTrue(realm.path("displayName").asText().contains("DEMO ONLY"), "displayName"),
                 () -> assertTrue(roles.containsAll(Set.of("imaging-admin", "clinician", "patient", "ingest",
-                        "auditor", "consent-admin", "emergency-access", "integration", "monitoring")), roles::toString));
+                        "auditor", "consent-admin", "emergency-access", "integration", "monitoring", "share-issuer")),
+                        roles::toString));
         for (String smart : Set.of("patient/ImagingStudy.rs", "user/ImagingStudy.rs", "system/ImagingStudy.rs",
                 "system/ImagingStudy.c", "system/ImagingStudy.cruds")) {
             JsonNode scope = scopes.get(smart);
