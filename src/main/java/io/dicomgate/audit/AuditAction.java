@@ -30,5 +30,7 @@ public enum AuditAction {
     /** Listing one's share links. */
     SHARE_READ,
     /** A share link and its PIN exchanged for an access token (success), or refused (wrong PIN, locked, revoked...). */
-    SHARE_EXCHANGE
+    SHARE_EXCHANGE,
+    /** An imaging administrator listing or downloading quarantined objects. */
+    QUARANTINE_READ
 }

@@ -129,6 +129,9 @@ public class AuditResponseFilter {
         if (path.startsWith("/api/break-glass")) {
             return "GET".equals(method) ? AuditAction.BREAK_GLASS_READ : AuditAction.BREAK_GLASS_REVIEW;
         }
+        if (path.startsWith("/api/quarantine")) {
+            return AuditAction.QUARANTINE_READ;
+        }
         if (path.startsWith("/api/shares")) {
             return "GET".equals(method) ? AuditAction.SHARE_READ
                     : path.endsWith("/revoke") ? AuditAction.SHARE_REVOKE : AuditAction.SHARE_CREATE;

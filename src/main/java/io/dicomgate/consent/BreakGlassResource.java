@@ -23,6 +23,7 @@ import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.web.JsonBody;
+import io.dicomgate.web.PathIds;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /** The auditors' review queue of break-the-glass grants. */
@@ -59,7 +60,7 @@ public class BreakGlassResource {
     @RolesAllowed(Roles.AUDITOR)
     public BreakGlassGrant get(@RestPath String id) {
         audit.action(AuditAction.BREAK_GLASS_READ);
-        return breakGlass.get(ConsentResource.uuid(id));
+        return breakGlass.get(PathIds.uuid(id));
     }
 
     /** Body {@code {"comment": "..."}}: required, non-blank, at most 2000 characters. */
@@ -69,7 +70,7 @@ public class BreakGlassResource {
     @RolesAllowed(Roles.AUDITOR)
     public BreakGlassGrant review(@RestPath String id, InputStream body) {
         audit.action(AuditAction.BREAK_GLASS_REVIEW);
-        return breakGlass.review(caller.get(), ConsentResource.uuid(id), comment(json.read(body)));
+        return breakGlass.review(caller.get(), PathIds.uuid(id), comment(json.read(body)));
     }
 
     private static String comment(JsonNode body) {

@@ -3,7 +3,6 @@ package io.dicomgate.consent;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +27,7 @@ import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.web.JsonBody;
+import io.dicomgate.web.PathIds;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
@@ -78,7 +78,7 @@ public class ConsentResource {
     @RolesAllowed({ Roles.PATIENT, Roles.CLINICIAN, Roles.CONSENT_ADMIN })
     public ConsentView get(@RestPath String id) {
         audit.action(AuditAction.CONSENT_READ);
-        return consents.get(scoped(Permission.READ), uuid(id));
+        return consents.get(scoped(Permission.READ), PathIds.uuid(id));
     }
 
     /** Body optional: {@code {"reason": "..."}}. */
@@ -87,7 +87,7 @@ public class ConsentResource {
     @RolesAllowed({ Roles.PATIENT, Roles.CONSENT_ADMIN })
     public ConsentView revoke(@RestPath String id, InputStream body) {
         audit.action(AuditAction.CONSENT_REVOKE);
-        return consents.revoke(scoped(Permission.UPDATE), uuid(id), ConsentRequest.revokeReason(json.read(body)));
+        return consents.revoke(scoped(Permission.UPDATE), PathIds.uuid(id), ConsentRequest.revokeReason(json.read(body)));
     }
 
     /**
@@ -107,12 +107,4 @@ public class ConsentResource {
         throw new OperationForbiddenException("the token's scopes do not allow this on consents");
     }
 
-    /** A malformed id names nothing: null, answered as not found. */
-    static UUID uuid(String id) {
-        try {
-            return id.length() == 36 ? UUID.fromString(id) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

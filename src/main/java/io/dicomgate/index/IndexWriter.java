@@ -63,12 +63,14 @@ public class IndexWriter {
         }
     }
 
-    /** Whether any indexed instance is stored under this blob key. */
+    /** Whether any indexed instance, or a quarantine entry, is stored under this blob key. */
     @Transactional
     public boolean isReferenced(String blobKey) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE blob_key = ? LIMIT 1")) {
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instance WHERE blob_key = ?"
+                        + " UNION ALL SELECT 1 FROM quarantine WHERE blob_key = ? LIMIT 1")) {
             ps.setString(1, blobKey);
+            ps.setString(2, blobKey);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -77,12 +79,13 @@ public class IndexWriter {
         }
     }
 
-    /** Those of the given blob keys that no instance row refers to. */
+    /** Those of the given blob keys that no instance row and no quarantine entry refers to. */
     @Transactional
     public List<String> unreferenced(List<String> blobKeys) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT k FROM unnest(?::varchar[]) AS k WHERE NOT EXISTS (SELECT 1 FROM instance WHERE blob_key = k)")) {
+                        "SELECT k FROM unnest(?::varchar[]) AS k WHERE NOT EXISTS (SELECT 1 FROM instance WHERE blob_key = k)"
+                                + " AND NOT EXISTS (SELECT 1 FROM quarantine WHERE blob_key = k)")) {
             ps.setArray(1, c.createArrayOf("varchar", blobKeys.toArray()));
             List<String> result = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -3,7 +3,6 @@ package io.dicomgate.share;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -24,6 +23,7 @@ import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.web.DicomWebPaths;
 import io.dicomgate.web.JsonBody;
+import io.dicomgate.web.PathIds;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
@@ -72,14 +72,7 @@ public class ShareResource {
     @Path("/{id}/revoke")
     public ShareView revoke(@RestPath String id) {
         audit.action(AuditAction.SHARE_REVOKE);
-        return shares.revoke(caller.get(), uuid(id));
+        return shares.revoke(caller.get(), PathIds.uuid(id));
     }
 
-    private static UUID uuid(String id) {
-        try {
-            return id.length() == 36 ? UUID.fromString(id) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

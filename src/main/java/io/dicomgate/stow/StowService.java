@@ -26,6 +26,7 @@ import com.pixelmed.dicom.TagFromName;
 import io.dicomgate.access.AccessPolicy;
 import io.dicomgate.access.Caller;
 import io.dicomgate.access.PatientRef;
+import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.ContentType;
@@ -44,6 +45,7 @@ import io.dicomgate.dicom.UnsupportedMediaTypeException;
 import io.dicomgate.index.IndexConflictException;
 import io.dicomgate.index.IndexRecord;
 import io.dicomgate.index.IndexWriter;
+import io.dicomgate.index.Quarantine;
 import io.dicomgate.index.StoreReceipt;
 import io.dicomgate.metrics.DicomgateMetrics;
 import io.dicomgate.stow.StowResult.Failed;
@@ -65,18 +67,20 @@ public class StowService {
     private static final String APPLICATION_DICOM = "application/dicom";
 
     private final BlobStore blobs;
+    private final Quarantine quarantine;
     private final IndexWriter index;
     private final AccessPolicy access;
     private final AuditContext audit;
     private final DicomgateMetrics metrics;
 
     public StowService(BlobStore blobs, IndexWriter index, AccessPolicy access, AuditContext audit,
-            DicomgateMetrics metrics) {
+            DicomgateMetrics metrics, Quarantine quarantine) {
         this.blobs = blobs;
         this.index = index;
         this.access = access;
         this.audit = audit;
         this.metrics = metrics;
+        this.quarantine = quarantine;
     }
 
     /**
@@ -260,17 +264,27 @@ public class StowService {
             structure = Part10Scanner.scan(part.file());
             list = readUpToPixelData(part.file());
         } catch (InvalidDicomException | DicomException | IOException | RuntimeException e) {
-            LOG.debugf("part refused: %s", e instanceof InvalidDicomException ide ? ide.getMessage() : e.getClass().getSimpleName());
+            String why = e instanceof InvalidDicomException ide ? ide.getMessage() : e.getClass().getSimpleName();
+            LOG.debugf("part refused: %s", why);
+            quarantine(part, FailureReason.CANNOT_UNDERSTAND, "not a readable DICOM Part 10 file: " + why,
+                    Quarantine.Known.NOTHING, caller);
             return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
         }
         String sopClass = IndexRecordBuilder.string(list, TagFromName.SOPClassUID);
         String sopInstance = IndexRecordBuilder.string(list, TagFromName.SOPInstanceUID);
-        Optional<FailureReason> invalid = validate(list, structure, studyUid);
-        if (invalid.isPresent()) {
-            return Outcome.failure(sopClass, sopInstance, invalid.get());
-        }
         PatientRef patient = new PatientRef(nonNull(IndexRecordBuilder.string(list, TagFromName.PatientID)),
                 nonNull(IndexRecordBuilder.string(list, TagFromName.IssuerOfPatientID)));
+        Quarantine.Known known = new Quarantine.Known(Uid.isValid(sopInstance) ? sopInstance : null,
+                IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID), patient);
+        Optional<FailureReason> invalid = validate(list, structure, studyUid);
+        if (invalid.isPresent()) {
+            // A study UID other than the addressed one is the client's mistake, not a damaged object.
+            boolean misaddressed = studyUid != null && !studyUid.equals(known.studyUid()) && validate(list, structure, null).isEmpty();
+            if (!misaddressed) {
+                quarantine(part, invalid.get(), describe(invalid.get()), known, caller);
+            }
+            return Outcome.failure(sopClass, sopInstance, invalid.get());
+        }
         audit.touch(patient, IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID));
         if (!access.canStore(caller, patient)) {
             return Outcome.failure(sopClass, sopInstance, FailureReason.NOT_AUTHORIZED);
@@ -282,8 +296,12 @@ public class StowService {
 
         Optional<String> existing = index.storedDigest(sopInstance);
         if (existing.isPresent()) {
-            return existing.get().equals(part.sha256()) ? new Outcome(success, null)
-                    : Outcome.failure(sopClass, sopInstance, FailureReason.DUPLICATE_SOP_INSTANCE);
+            if (existing.get().equals(part.sha256())) {
+                return new Outcome(success, null);
+            }
+            quarantine(part, FailureReason.DUPLICATE_SOP_INSTANCE,
+                    "conflict: this SOP Instance UID is stored with other bytes", known, caller);
+            return Outcome.failure(sopClass, sopInstance, FailureReason.DUPLICATE_SOP_INSTANCE);
         }
         String key;
         try {
@@ -331,6 +349,14 @@ public class StowService {
                 outcomes.add(new Outcome(p.success(), null));
                 continue;
             }
+            if (r.conflict() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE && mayQuarantine(caller)) {
+                // Stored by another request meanwhile, with other bytes: keep ours for a human decision.
+                IndexRecord.InstanceRow row = p.record().instance();
+                quarantine.keepStored(p.blobKey(), row.sizeBytes(), row.sha256(), "stow",
+                        FailureReason.DUPLICATE_SOP_INSTANCE.name(), "conflict: this SOP Instance UID is stored with other bytes",
+                        new Quarantine.Known(row.sopInstanceUid(), p.record().study().studyUid(),
+                                new PatientRef(p.record().patient().patientId(), p.record().patient().issuer())), caller);
+            }
             removeUnreferenced(p.blobKey());
             FailureReason reason = r.failed() ? FailureReason.PROCESSING_FAILURE
                     : r.conflict() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE
@@ -339,6 +365,29 @@ public class StowService {
             outcomes.add(Outcome.failure(p.success().sopClassUid(), p.success().sopInstanceUid(), reason));
         }
         return outcomes;
+    }
+
+    /**
+     * Keeps a refused part in quarantine (README "Quarantine") — only for callers that may store at all
+     * (ingest, imaging-admin): what a patient's own upload could not store is not kept.
+     */
+    private void quarantine(ReceivedPart part, FailureReason reason, String detail, Quarantine.Known known, Caller caller) {
+        if (part.dicomType() && mayQuarantine(caller)) {
+            quarantine.keep(part.file(), part.sha256(), "stow", reason.name(), detail, known, caller);
+        }
+    }
+
+    private static boolean mayQuarantine(Caller caller) {
+        return caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN);
+    }
+
+    private static String describe(FailureReason reason) {
+        return switch (reason) {
+            case TRANSFER_SYNTAX_NOT_SUPPORTED -> "transfer syntax not supported";
+            case DATASET_MISMATCH -> "missing or invalid UIDs, or File Meta Information that disagrees with the data set";
+            case CANNOT_UNDERSTAND -> "incomplete: Pixel Data missing or shorter than its frames";
+            default -> reason.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private static void add(Outcome outcome, List<Stored> stored, List<Failed> failed) {

@@ -31,6 +31,7 @@ class FhirAuditEventsTest {
             Map.entry(AuditAction.SHARE_REVOKE, List.of("rest", "update", "U")),
             Map.entry(AuditAction.SHARE_READ, List.of("rest", "search-type", "E")),
             Map.entry(AuditAction.SHARE_EXCHANGE, List.of("110114", "create", "E")),
+            Map.entry(AuditAction.QUARANTINE_READ, List.of("rest", "read", "R")),
             Map.entry(AuditAction.ALERT_ACKNOWLEDGE, List.of("rest", "update", "U")));
 
     /** Every action, so a new one without an expected coding here fails instead of passing unseen. */
