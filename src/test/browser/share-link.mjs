@@ -78,7 +78,8 @@ await run('share-link', async browser => {
   const reason = await recipient.page.getAttribute('#ended', 'data-reason');
   const text = (await recipient.page.textContent('#ended-text')).trim();
   check(reason === 'revoked' && /revoked/.test(text), `the page says the link was revoked, got ${reason}: ${text}`);
-  check(await recipient.page.locator('#viewer').isHidden(), 'nothing of the study stays on screen');
+  check(await recipient.page.locator('#viewer').isHidden() && await recipient.page.locator('#who').isHidden(),
+    'nothing of the study or the share stays on screen');
   await screenshot(recipient.page, 'share-03-recipient-revoked', recipient.page.locator('body'));
   const after = await recipient.page.evaluate(async ([auth, uid]) =>
     (await fetch(`/dicomweb/studies/${uid}/metadata`, { headers: { Authorization: auth, Accept: 'application/dicom+json' } })).status,

@@ -93,22 +93,16 @@ class ShareRepository {
         return query("SELECT " + COLUMNS + " FROM share_link l WHERE l.secret_hash = ?", secretHash).stream().findFirst();
     }
 
-    /** Revokes the share and ends its access tokens; false when it was revoked already. */
+    /**
+     * Revokes the share; false when it was revoked already. Its access tokens end with it (a token is
+     * live only while its share is neither revoked, locked nor expired); their rows stay, so the share
+     * still shows on how many devices it was opened.
+     */
     boolean revoke(UUID id) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE share_link SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL")) {
-                ps.setObject(1, id);
-                updated = ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM share_session WHERE share_fk = ?")) {
-                ps.setObject(1, id);
-                ps.executeUpdate();
-            }
-            c.commit();
-            return updated == 1;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE share_link SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL")) {
+            ps.setObject(1, id);
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("revoking a share failed", e);
         }

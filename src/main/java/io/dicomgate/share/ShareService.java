@@ -133,7 +133,7 @@ public class ShareService {
         Optional<ShareLink> found = secret == null || !secret.matches("[A-Za-z0-9_-]{43}") ? Optional.empty()
                 : shares.bySecretHash(ShareSecrets.sha256(secret));
         if (found.isEmpty()) {
-            return new Exchange(404, Map.of("error", "unknown", "message", "this link does not exist"));
+            return new Exchange(404, Map.of("error", "unknown", "message", "This link does not exist."));
         }
         ShareLink link = found.get();
         if (!limiter.allowShare(link.id().toString())) {
@@ -145,9 +145,9 @@ public class ShareService {
             int code = status.equals("locked") ? 423 : 410;
             record(link, AuditOutcome.DENIED, code, "share " + link.id() + " " + status);
             return new Exchange(code, Map.of("error", status, "message", switch (status) {
-                case "revoked" -> "this link was revoked by the person who shared it";
-                case "locked" -> "this link is locked after too many wrong PINs; ask for a new one";
-                default -> "this link has expired";
+                case "revoked" -> "This link was revoked by the person who shared it.";
+                case "locked" -> "This link is locked after too many wrong PINs; ask for a new one.";
+                default -> "This link has expired.";
             }));
         }
         if (pin == null || !pin.matches("[0-9]{4,12}") || !ShareSecrets.pinMatches(pin, link.pinSalt(), link.pinHash())) {
@@ -156,8 +156,8 @@ public class ShareService {
             record(link, AuditOutcome.DENIED, locked ? 423 : 401, "share " + link.id() + " wrong PIN (" + failures + " of "
                     + config.maxPinFailures() + ")" + (locked ? ", locked" : ""));
             return locked ? new Exchange(423, Map.of("error", "locked", "message",
-                    "this link is locked after too many wrong PINs; ask for a new one"))
-                    : new Exchange(401, Map.of("error", "wrong_pin", "message", "wrong PIN", "attemptsLeft",
+                    "This link is locked after too many wrong PINs; ask for a new one."))
+                    : new Exchange(401, Map.of("error", "wrong_pin", "message", "Wrong PIN.", "attemptsLeft",
                             config.maxPinFailures() - failures));
         }
         String token = ShareSecrets.newToken();

@@ -61,9 +61,9 @@ class MetricsTest {
                         - before.sum(REQUESTS, "transaction", "stow", "status", "202"), "STOW request timed"),
                 () -> assertTrue(after.sum(SENT, "transaction", "stow") > before.sum(SENT, "transaction", "stow"),
                         "response bytes counted"),
-                () -> assertEquals(1, after.sum("dicomgate_blobstore_operations_seconds_count", "operation", "commit")
+                () -> assertEquals(2, after.sum("dicomgate_blobstore_operations_seconds_count", "operation", "commit")
                         - before.sum("dicomgate_blobstore_operations_seconds_count", "operation", "commit"),
-                        "one blob committed"));
+                        "two blobs committed: the instance, and the refused part kept in quarantine"));
     }
 
     @Test

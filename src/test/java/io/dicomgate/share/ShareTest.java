@@ -151,7 +151,7 @@ class ShareTest {
         String token = tokenFor(revoked);
         Api.as(token).accept("application/dicom+json").get(metadata).then().statusCode(200);
         Api.as(p.token()).post(SHARES + "/" + revoked.getString("share.id") + "/revoke").then().statusCode(200)
-                .body("status", equalTo("revoked"));
+                .body("status", equalTo("revoked")).body("devices", equalTo(1));
         Api.as(token).accept("application/dicom+json").get(metadata).then().statusCode(401);
         exchange(revoked.getString("link"), revoked.getString("pin")).then().statusCode(410).body("error", equalTo("revoked"));
 
