@@ -148,20 +148,33 @@ class ShareRepository {
 
     /**
      * The share of a live access token: unexpired, and its share neither revoked, locked nor expired.
-     * Each use moves the share's last use (at most once a minute).
+     * The share's last use moves at most once a minute, so a recipient paging through images does not
+     * write a row version per request.
      */
     Optional<Session> session(String tokenHash) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE share_link l SET last_used_at = CASE WHEN l.last_used_at IS NULL"
-                        + " OR l.last_used_at < now() - interval '1 minute' THEN now() ELSE l.last_used_at END"
-                        + " FROM share_session s WHERE s.token_hash = ? AND s.share_fk = l.id AND s.expires_at > now()"
-                        + " AND l.revoked_at IS NULL AND l.locked_at IS NULL AND l.expires_at > now()"
-                        + " RETURNING l.id, l.label, l.allow_download")) {
-            ps.setString(1, tokenHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Session(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3)))
-                        : Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            Session session;
+            boolean stale;
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.id, l.label, l.allow_download,"
+                    + " l.last_used_at IS NULL OR l.last_used_at < now() - interval '1 minute'"
+                    + " FROM share_session s JOIN share_link l ON l.id = s.share_fk WHERE s.token_hash = ?"
+                    + " AND s.expires_at > now() AND l.revoked_at IS NULL AND l.locked_at IS NULL AND l.expires_at > now()")) {
+                ps.setString(1, tokenHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    session = new Session(rs.getObject(1, UUID.class), rs.getString(2), rs.getBoolean(3));
+                    stale = rs.getBoolean(4);
+                }
             }
+            if (stale) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE share_link SET last_used_at = now() WHERE id = ?")) {
+                    ps.setObject(1, session.shareId());
+                    ps.executeUpdate();
+                }
+            }
+            return Optional.of(session);
         } catch (SQLException e) {
             throw new IllegalStateException("reading a share session failed", e);
         }

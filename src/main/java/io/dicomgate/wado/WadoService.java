@@ -262,8 +262,11 @@ public class WadoService {
                 ranges.add(FrameLocator.frame(size, pixels, n, frameCount, nz(instance.rows), nz(instance.columns),
                         instance.samplesPerPixel == null ? 1 : instance.samplesPerPixel, nz(instance.bitsAllocated)));
             }
-        } catch (InvalidDicomException | IOException e) {
+        } catch (InvalidDicomException e) {
             throw new NotAcceptableException("frames of this instance cannot be located");
+        } catch (IOException e) {
+            LOG.warnf("stored object unavailable: %s", e.getClass().getSimpleName());
+            throw new ServiceBusyException("the image store is unavailable", 5);
         }
         boolean swap = TransferSyntaxes.EXPLICIT_VR_BIG_ENDIAN.equals(instance.transferSyntaxUid)
                 && nz(instance.bitsAllocated) == 16;

@@ -2,31 +2,12 @@
 // Everything shown comes from dicomgate's API with the patient's own token; the address bar never
 // carries a patient ID, a name or a study (no client-side routing at all).
 import { OidcClient } from './oidc.js';
+import { el, first, dicomDate } from './dom.js';
 
 const $ = id => document.getElementById(id);
 const tag = { date: '00080020', modalities: '00080061', description: '00081030', studyUid: '0020000D', instances: '00201208' };
 const studyNames = new Map();
 
-function el(name, attrs = {}, ...children) {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
-const first = (item, t) => item[t]?.Value?.[0];
-function dicomDate(value) {
-  if (!value || value.length !== 8) return 'Date unknown';
-  const d = new Date(Date.UTC(+value.slice(0, 4), +value.slice(4, 6) - 1, +value.slice(6, 8)));
-  return d.toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
-}
 const dateTime = iso => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const day = iso => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
 

@@ -3,10 +3,11 @@
 // in memory with the PIN, exchanged for a short-lived token, and exchanged again when the token ends
 // (if the share was revoked, expired or locked meanwhile, the page says so). Only the shared studies
 // are reachable with the token: the server decides, this page only shows what it is given.
+import { el, first, dicomDate } from '../portal/dom.js';
+
 const $ = id => document.getElementById(id);
 const tag = { date: '00080020', modalities: '00080061', description: '00081030', studyUid: '0020000D',
   seriesUid: '0020000E', seriesDescription: '0008103E', modality: '00080060', sopUid: '00080018', instanceNumber: '00200013' };
-const first = (item, t) => item[t]?.Value?.[0];
 
 const secret = window.location.hash.slice(1);
 history.replaceState(null, '', window.location.pathname);
@@ -14,29 +15,9 @@ let pin = null;
 let session = null;
 const state = { study: null, instances: [], index: 0, objectUrl: null };
 
-function el(name, attrs = {}, ...children) {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
-
 function showError(message) {
   $('error').textContent = message || '';
   $('error').hidden = !message;
-}
-
-function dicomDate(value) {
-  if (!value || value.length !== 8) return 'date unknown';
-  return new Date(Date.UTC(+value.slice(0, 4), +value.slice(4, 6) - 1, +value.slice(6, 8)))
-    .toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
 }
 
 /** The share ended (revoked, expired, locked) or never existed: say which, and show nothing else. */

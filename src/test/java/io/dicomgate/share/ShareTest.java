@@ -254,6 +254,11 @@ class ShareTest {
         Api.as("dgs_" + "A".repeat(43)).get("/dicomweb/studies").then().statusCode(401);
         given().contentType("application/json").body(Map.of("secret", "B".repeat(43), "pin", "12345678"))
                 .post(SESSIONS).then().statusCode(404);
+        // Malformed exchanges are the client's error, never a 500.
+        given().contentType("application/json").body("{not json").post(SESSIONS).then().statusCode(400);
+        given().contentType("application/json").body("").post(SESSIONS).then().statusCode(404);
+        given().contentType("application/json").body("[1,2]").post(SESSIONS).then().statusCode(404);
+        given().contentType("text/plain").body("x").post(SESSIONS).then().statusCode(415);
     }
 
     @Test

@@ -24,7 +24,8 @@ import io.restassured.RestAssured;
 /**
  * The S3 server goes away and comes back (README "S3 object storage"): while it is gone a STOW answers
  * 409 with Failure Reason A700 (out of resources) for the instance and writes no index row, readiness
- * is 503 so a load balancer routes around the node; once it is back, the same node stores again.
+ * is 503 so a load balancer routes around the node, a frame cannot be read (503, never a 500); once it is
+ * back, the same node stores again.
  * A server of its own, on a fixed port, so the test can stop and restart it.
  */
 @QuarkusTest
@@ -46,6 +47,10 @@ class S3OutageTest {
                     .body(FAILED + "[0].'00081197'.Value[0]", equalTo(0xA700))
                     .body("'00081199'", nullValue());
             RestAssured.get("/q/health/ready").then().statusCode(503);
+            Api.as(Api.ADMIN).accept("multipart/related; type=\"application/octet-stream\"")
+                    .get("/dicomweb/studies/" + before.studyUid() + "/series/" + before.seriesUid() + "/instances/"
+                            + before.sopUid() + "/frames/1")
+                    .then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue());
             RestAssured.get("/q/health/live").then().statusCode(200);
         } finally {
             OwnServer.up();
