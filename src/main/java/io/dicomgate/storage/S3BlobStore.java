@@ -35,10 +35,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -130,10 +127,9 @@ public final class S3BlobStore implements BlobStore, Closeable {
     public String commit(Path stagingFile, String sha256) throws IOException {
         String key = BlobStore.keyFor(sha256);
         try {
-            if (refreshIfPresent(key)) {
-                Files.deleteIfExists(stagingFile);
-                return key;
-            }
+            // No existence check first: the key is the bytes' digest, so writing an object that is already
+            // there stores the same bytes again — and moves its Last-Modified to now, which keeps a
+            // concurrent orphan sweep off it. One request per new object instead of three.
             long size = Files.size(stagingFile);
             if (size <= partSize) {
                 putOne(stagingFile, key, size, sha256);
@@ -145,26 +141,6 @@ public final class S3BlobStore implements BlobStore, Closeable {
         }
         Files.deleteIfExists(stagingFile);
         return key;
-    }
-
-    /**
-     * Whether the object exists; if so its Last-Modified is moved to now (a copy onto itself), so a
-     * concurrent orphan sweep that listed it as old leaves it alone once this upload indexes it.
-     */
-    private boolean refreshIfPresent(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(key)
-                .metadataDirective(MetadataDirective.REPLACE).contentType(DICOM));
-        return true;
     }
 
     private void putOne(Path file, String key, long size, String sha256) throws IOException {
