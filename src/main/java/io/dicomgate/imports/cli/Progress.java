@@ -46,32 +46,37 @@ final class Progress {
     }
 
     /**
-     * The line: with {@code bar} a 20-character bar when the total is known (for a terminal, redrawn in
-     * place), without it the percentage only (for a log); while the source is still being listed the
-     * total is unknown and so is the ETA. Cut to {@code width - 1} characters when
-     * {@code width > 0}, so that a redrawn line never wraps.
+     * The line: with {@code bar} a bar of up to 20 characters when the total is known (for a terminal,
+     * redrawn in place), without it the percentage only (for a log); while the source is still being
+     * listed the total is unknown and so is the ETA. With {@code width > 0} the line stays within
+     * {@code width - 1} characters so that a redrawn line never wraps: the bar shrinks first (it goes
+     * below 5 characters), then the end is cut.
      */
     static String line(JobSnapshot earlier, JobSnapshot now, double seconds, boolean bar, int width) {
         JobSnapshot.Counts c = now.counts();
         Rates rates = Rates.between(earlier, now, seconds);
-        StringBuilder line = new StringBuilder();
         long total = c.discovered();
         long done = Math.min(c.done(), total);
-        if (now.listingDone() && total > 0) {
-            int percent = (int) (done * 100 / total);
-            if (bar) {
-                int filled = (int) (done * BAR_WIDTH / total);
-                line.append('[').append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ");
-            }
-            line.append(String.format(Locale.ROOT, bar ? "%3d%%  %,d/%,d files" : "%d%%  %,d/%,d files", percent, done,
-                    total));
+        boolean known = now.listingDone() && total > 0;
+        StringBuilder rest = new StringBuilder();
+        if (known) {
+            rest.append(String.format(Locale.ROOT, "%3d%%  %,d/%,d files", done * 100 / total, done, total));
         } else {
-            line.append(String.format(Locale.ROOT, "%,d/? files (still listing)", c.done()));
+            rest.append(String.format(Locale.ROOT, "%,d/? files (still listing)", c.done()));
         }
-        line.append(String.format(Locale.ROOT, "  %,.1f MB  %,.1f MB/s  %,.1f files/s  ETA %s", now.bytes() / MB,
+        rest.append(String.format(Locale.ROOT, "  %,.1f MB  %,.1f MB/s  %,.1f files/s  ETA %s", now.bytes() / MB,
                 rates.bytesPerSecond() / MB, rates.filesPerSecond(), duration(rates.etaSeconds(now))));
-        line.append(String.format(Locale.ROOT, "  coerced %,d  quarantined %,d  errors %,d", c.coerced(), c.quarantined(),
+        rest.append(String.format(Locale.ROOT, "  coerced %,d  quarantined %,d  errors %,d", c.coerced(), c.quarantined(),
                 c.errors()));
+        int barWidth = !bar || !known ? 0 : width > 0 ? Math.min(BAR_WIDTH, width - 1 - "[] ".length() - rest.length())
+                : BAR_WIDTH;
+        StringBuilder line = new StringBuilder();
+        if (barWidth >= 5) {
+            int filled = (int) (done * barWidth / total);
+            line.append('[').append("#".repeat(filled)).append("-".repeat(barWidth - filled)).append("] ").append(rest);
+        } else {
+            line.append(rest.toString().stripLeading());
+        }
         if (width > 0 && line.length() > width - 1) {
             line.setLength(Math.max(0, width - 1));
         }

@@ -46,8 +46,14 @@ class ProgressTest {
     }
 
     @Test
-    void aLineIsCutToTheTerminalWidth() {
-        assertEquals("[#########-----------]  48%  480/1,000 ", Progress.line(EARLIER, NOW, 10, true, 40));
+    void aNarrowTerminalShrinksTheBarThenCutsTheLine() {
+        // the line without bar is 106 characters: at 120 columns the bar has 120 - 1 - 3 - 106 = 10
+        assertEquals("[####------]  48%  480/1,000 files  250.0 MB  15.0 MB/s  21.0 files/s  ETA 0:00:25  coerced 20"
+                + "  quarantined 5  errors 5", Progress.line(EARLIER, NOW, 10, true, 120));
+        assertEquals("48%  480/1,000 files  250.0 MB  15.0 MB/s  21.0 files/s  ETA 0:00:25  coerced 20  quarantined 5"
+                + "  errors 5", Progress.line(EARLIER, NOW, 10, true, 110));
+        assertEquals("48%  480/1,000 files  250.0 MB  15.0 MB/s  21.0 files/s  ETA 0:00:25  c",
+                Progress.line(EARLIER, NOW, 10, true, 72));
     }
 
     @Test
