@@ -6,7 +6,7 @@ import java.util.UUID;
 /**
  * An import as {@code GET /api/imports/{id}} shows it. {@code counts} are DICOM objects, except
  * {@code discovered} and {@code skipped}, which are source items (a file, a zip, an instance, a
- * series); {@code stored} includes the {@code coerced} ones. No credentials: {@code source} is the
+ * series). No credentials: {@code source} is the
  * source's display form.
  */
 public record ImportJob(UUID id, State state, String source, String sourceType, String startedBy, Instant startedAt,
@@ -19,9 +19,9 @@ public record ImportJob(UUID id, State state, String source, String sourceType, 
     /**
      * @param discovered items the source listed
      * @param skipped items a previous import of this source finished (checkpoints)
-     * @param stored objects stored now, repaired or not
+     * @param stored objects stored now as received
      * @param alreadyPresent objects stored before with identical bytes
-     * @param coerced objects stored after a repair (a subset of {@code stored})
+     * @param coerced objects stored now after a repair (README "Repairs and quarantine")
      * @param quarantined objects kept in the quarantine with their reason (conflicts included)
      * @param sourceErrors items the source could not deliver (retried by the next import of the source)
      * @param failed objects refused for a transient reason, or not kept (retried by the next import)

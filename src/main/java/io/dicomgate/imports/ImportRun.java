@@ -304,10 +304,11 @@ final class ImportRun implements Runnable {
         String fixes = r.fixes().isEmpty() ? null : String.join("; ", r.fixes());
         switch (r.status()) {
             case STORED -> {
-                stored.incrementAndGet();
                 if (fixes != null) {
                     coerced.incrementAndGet();
                     report.add(row(item, objectKey, "COERCED", r, fixes));
+                } else {
+                    stored.incrementAndGet();
                 }
                 return true;
             }

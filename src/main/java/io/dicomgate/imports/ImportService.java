@@ -139,7 +139,7 @@ public class ImportService {
         running.remove(id);
         jobs.find(id).ifPresent(job -> {
             ImportJob.Counts n = job.counts();
-            String detail = "import %s %s: %d stored (%d repaired), %d present already, %d skipped, %d quarantined, %d source errors, %d failed"
+            String detail = "import %s %s: %d stored, %d repaired and stored, %d present already, %d skipped, %d quarantined, %d source errors, %d failed"
                     .formatted(id, job.state().name().toLowerCase(java.util.Locale.ROOT), n.stored(), n.coerced(),
                             n.alreadyPresent(), n.skipped(), n.quarantined(), n.sourceErrors(), n.failed());
             int status = job.state() == ImportJob.State.DONE ? 200 : 500;

@@ -82,7 +82,7 @@ class ImportTest {
 
         JsonPath job = runToEnd(share);
         assertEquals("DONE", job.getString("state"));
-        assertEquals(6, job.getLong("counts.stored"), job.prettify());
+        assertEquals(4, job.getLong("counts.stored"), job.prettify());
         assertEquals(2, job.getLong("counts.coerced"));
         assertEquals(2, job.getLong("counts.quarantined"));
         assertEquals(0, job.getLong("counts.failed"));
