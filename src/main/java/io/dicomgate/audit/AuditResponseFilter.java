@@ -1,8 +1,6 @@
 package io.dicomgate.audit;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
@@ -13,7 +11,6 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.dicomgate.access.Caller;
 import io.dicomgate.access.CurrentCaller;
-import io.dicomgate.access.PatientRef;
 import io.dicomgate.web.ReplacedResponse;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -49,33 +46,14 @@ public class AuditResponseFilter {
         if (action == null || identity.isAnonymous()) {
             return;
         }
+        context.action(action);
         String requestId = context.requestId();
         response.getHeaders().putSingle(REQUEST_ID, requestId);
         int status = response.getStatus();
         Caller who = caller.get().get();
-        AuditOutcome outcome = outcome(status);
-        List<PatientRef> patients = context.patients().isEmpty() ? java.util.Collections.singletonList(null)
-                : List.copyOf(context.patients());
-        Instant now = Instant.now();
-        List<AuditEvent> batch = new java.util.ArrayList<>(patients.size());
         var pathParams = request.getUriInfo().getPathParameters();
-        String study = context.studyUid() != null ? context.studyUid() : uid(pathParams.getFirst("studyUid"));
-        String series = context.studyUid() != null ? context.seriesUid() : uid(pathParams.getFirst("seriesUid"));
-        String instance = context.studyUid() != null ? context.instanceUid() : uid(pathParams.getFirst("instanceUid"));
-        for (PatientRef patient : patients) {
-            Set<String> touched = patient == null ? Set.of() : context.studiesOf(patient);
-            // One event per patient, or per patient and study when a request spans studies (STOW).
-            List<String> studiesOfPatient = touched.isEmpty() ? java.util.Collections.singletonList(study) : List.copyOf(touched);
-            for (String studyUid : studiesOfPatient) {
-                boolean sameStudy = java.util.Objects.equals(studyUid, study);
-                AuditEvent event = new AuditEvent(now, requestId, who.subject(), who.username(), who.clientId(),
-                        Set.copyOf(who.roles()), context.sourceAddress(),
-                        action, patient == null ? null : patient.patientId(), patient == null ? null : patient.issuer(),
-                        studyUid, sameStudy ? series : null, sameStudy ? instance : null, outcome, status,
-                        context.purposeOfUse(), context.breakGlassReason(), context.detail());
-                batch.add(event);
-            }
-        }
+        List<AuditEvent> batch = context.events(who, status, uid(pathParams.getFirst("studyUid")),
+                uid(pathParams.getFirst("seriesUid")), uid(pathParams.getFirst("instanceUid")));
         // All events of the request in one transaction (AuditWriter), committed before the body is sent.
         boolean unaudited = false;
         if (BlockingOperationControl.isBlockingAllowed()) {
@@ -98,19 +76,6 @@ public class AuditResponseFilter {
      */
     private static void failClosed(ContainerResponseContext response) {
         ReplacedResponse.refuse(response, 503, 30, "the access could not be recorded in the audit trail; try again later");
-    }
-
-    private AuditOutcome outcome(int status) {
-        if (status < 400) {
-            return AuditOutcome.SUCCESS;
-        }
-        if (status == 403 || status == 429 || (status == 404 && context.isHidden())) {
-            return AuditOutcome.DENIED;
-        }
-        if (status == 404) {
-            return AuditOutcome.NOT_FOUND;
-        }
-        return status < 500 ? AuditOutcome.INVALID_REQUEST : AuditOutcome.FAILURE;
     }
 
     /** For requests refused before their resource method ran (e.g. a role check). */

@@ -21,6 +21,6 @@ public record IndexRecord(PatientRow patient, StudyRow study, SeriesRow series, 
     public record InstanceRow(String sopInstanceUid, String sopClassUid, Integer instanceNumber, Integer rows,
             Integer columns, Integer bitsAllocated, Integer samplesPerPixel, Integer numberOfFrames,
             String transferSyntaxUid, long sizeBytes, String sha256, String blobKey, String pixelVr,
-            Long pixelOffset, Long pixelLength, String metadataJson, String attrsJson) {
+            Long pixelOffset, Long pixelLength, String metadataJson, String attrsJson, String coercions) {
     }
 }

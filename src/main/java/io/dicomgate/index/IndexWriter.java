@@ -319,8 +319,8 @@ public class IndexWriter {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
                     pixel_columns, bits_allocated, samples_per_pixel, number_of_frames, transfer_syntax_uid,
-                    size_bytes, sha256, blob_key, pixel_vr, pixel_offset, pixel_length, metadata_json, attrs_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    size_bytes, sha256, blob_key, pixel_vr, pixel_offset, pixel_length, metadata_json, attrs_json, coercions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (sop_instance_uid) DO NOTHING
                 RETURNING pk""")) {
             int n = 1;
@@ -341,7 +341,8 @@ public class IndexWriter {
             setLong(ps, n++, i.pixelOffset());
             setLong(ps, n++, i.pixelLength());
             ps.setString(n++, i.metadataJson());
-            ps.setString(n, i.attrsJson());
+            ps.setString(n++, i.attrsJson());
+            ps.setString(n, i.coercions());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return existing(c, i, seriesPk);

@@ -31,6 +31,7 @@ import io.dicomgate.dicom.DicomXmlReader;
 import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.Part10Writer;
 import io.dicomgate.dicom.TransferSyntaxes;
+import io.dicomgate.ingest.FailureReason;
 import io.dicomgate.storage.BlobStore;
 
 /**

@@ -18,6 +18,9 @@ final class StowResponseWriter {
     private static final int REFERENCED_SOP_CLASS_UID = 0x00081150;
     private static final int REFERENCED_SOP_INSTANCE_UID = 0x00081155;
     private static final int FAILURE_REASON = 0x00081197;
+    private static final int WARNING_REASON = 0x00081196;
+    /** Warning Reason "Coercion of Data Elements" (PS3.18 Table 10.5.3-2, PS3.4 B.2.3). */
+    private static final String COERCION_OF_DATA_ELEMENTS = Integer.toString(0xB000);
     private static final JsonFactory JSON = new JsonFactory();
 
     private StowResponseWriter() {
@@ -54,6 +57,9 @@ final class StowResponseWriter {
                     uid(gen, REFERENCED_SOP_CLASS_UID, s.sopClassUid());
                     uid(gen, REFERENCED_SOP_INSTANCE_UID, s.sopInstanceUid());
                     DicomJsonWriter.writeAttribute(gen, RETRIEVE_URL, "UR", List.of(s.retrieveUrl()));
+                    if (s.coerced()) {
+                        DicomJsonWriter.writeAttribute(gen, WARNING_REASON, "US", List.of(COERCION_OF_DATA_ELEMENTS));
+                    }
                     gen.writeEndObject();
                 }
                 gen.writeEndArray();

@@ -1,6 +1,5 @@
 package io.dicomgate.stow;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,41 +11,25 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.TagFromName;
 
-import io.dicomgate.access.AccessPolicy;
 import io.dicomgate.access.Caller;
-import io.dicomgate.access.PatientRef;
-import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.ContentType;
 import io.dicomgate.dicom.DicomMediaTypes;
-import io.dicomgate.dicom.InvalidDicomException;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.MalformedMultipartException;
 import io.dicomgate.dicom.MultipartRelatedReader;
-import io.dicomgate.dicom.NativePixelDataLength;
-import io.dicomgate.dicom.Part10Scanner;
-import io.dicomgate.dicom.Part10Structure;
-import io.dicomgate.dicom.PixelDataLocation;
-import io.dicomgate.dicom.TransferSyntaxes;
-import io.dicomgate.dicom.Uid;
 import io.dicomgate.dicom.UnsupportedMediaTypeException;
-import io.dicomgate.index.IndexConflictException;
-import io.dicomgate.index.IndexRecord;
-import io.dicomgate.index.IndexWriter;
-import io.dicomgate.index.Quarantine;
-import io.dicomgate.index.StoreReceipt;
+import io.dicomgate.ingest.FailureReason;
+import io.dicomgate.ingest.IngestResult;
+import io.dicomgate.ingest.IngestSession;
+import io.dicomgate.ingest.Ingestion;
 import io.dicomgate.metrics.DicomgateMetrics;
 import io.dicomgate.stow.StowResult.Failed;
 import io.dicomgate.stow.StowResult.Stored;
@@ -67,20 +50,15 @@ public class StowService {
     private static final String APPLICATION_DICOM = "application/dicom";
 
     private final BlobStore blobs;
-    private final Quarantine quarantine;
-    private final IndexWriter index;
-    private final AccessPolicy access;
+    private final Ingestion ingestion;
     private final AuditContext audit;
     private final DicomgateMetrics metrics;
 
-    public StowService(BlobStore blobs, IndexWriter index, AccessPolicy access, AuditContext audit,
-            DicomgateMetrics metrics, Quarantine quarantine) {
+    public StowService(BlobStore blobs, Ingestion ingestion, AuditContext audit, DicomgateMetrics metrics) {
         this.blobs = blobs;
-        this.index = index;
-        this.access = access;
+        this.ingestion = ingestion;
         this.audit = audit;
         this.metrics = metrics;
-        this.quarantine = quarantine;
     }
 
     /**
@@ -102,32 +80,37 @@ public class StowService {
             } else {
                 instances.addAll(parts);
             }
-            // Validated and durably stored one by one; indexed in groups, one transaction each.
-            List<Pending> group = new ArrayList<>();
+            List<IngestSession.Staged> staged = new ArrayList<>();
             for (ReceivedPart part : instances) {
-                Outcome outcome = storeOne(part, studyUid, serviceUrl, caller, group);
-                if (outcome != null) {
-                    add(outcome, stored, failed);
-                }
-                if (group.size() == IndexWriter.MAX_GROUP) {
-                    index(group, caller).forEach(o -> add(o, stored, failed));
-                    group.clear();
+                if (part.dicomType()) {
+                    staged.add(new IngestSession.Staged(part.file(), part.sha256()));
+                } else {
+                    failed.add(new Failed(null, null, FailureReason.CANNOT_UNDERSTAND));
                 }
             }
-            index(group, caller).forEach(o -> add(o, stored, failed));
+            // Parts refused before the pipeline are counted here, the pipeline counts its own.
+            failed.forEach(f -> metrics.instanceRefused(f.reason()));
+            // Validated and durably stored one by one; indexed in groups, one transaction each.
+            for (IngestResult r : ingestion.openForRequest(caller, audit, studyUid).storeStaged(staged)) {
+                if (r.isStored()) {
+                    stored.add(new Stored(r.sopClassUid(), r.sopInstanceUid(), serviceUrl + "/studies/" + r.studyUid()
+                            + "/series/" + r.seriesUid() + "/instances/" + r.sopInstanceUid(), !r.fixes().isEmpty()));
+                } else {
+                    failed.add(new Failed(r.sopClassUid(), r.sopInstanceUid(), r.reason()));
+                }
+            }
         } finally {
             parts.forEach(p -> deleteQuietly(p.file()));
             instances.forEach(p -> deleteQuietly(p.file()));
         }
-        metrics.instancesStored(stored.size());
-        failed.forEach(f -> metrics.instanceRefused(f.reason()));
         String studyUrl = studyUid != null ? serviceUrl + "/studies/" + studyUid : singleStudyUrl(stored);
         return new StowResult(studyUrl, stored, failed);
     }
 
     /** The metadata media type of a metadata and bulk data request (§10.5.1.2.2), null for PS3.10 instances. */
     private static String metadataType(ContentType payload) {
-        String type = nonNull(payload.param("type")).trim();
+        String given = payload.param("type");
+        String type = given == null ? "" : given.trim();
         if (DicomMediaTypes.DICOM_JSON.equalsIgnoreCase(type)) {
             return DicomMediaTypes.DICOM_JSON;
         }
@@ -242,235 +225,6 @@ public class StowService {
         }
     }
 
-    private record Outcome(Stored stored, Failed failed) {
-        static Outcome failure(String sopClassUid, String sopInstanceUid, FailureReason reason) {
-            return new Outcome(null, new Failed(sopClassUid, sopInstanceUid, reason));
-        }
-    }
-
-    /**
-     * Validates, authorizes and durably stores one part; returns its outcome, or null when it waits
-     * in {@code group} to be indexed (its blob committed, so a crash before the index commit leaves
-     * only an unreferenced blob for the orphan sweep, never an index row without its blob).
-     */
-    private Outcome storeOne(ReceivedPart part, String studyUid, String serviceUrl, Caller caller,
-            List<Pending> group) {
-        if (!part.dicomType()) {
-            return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
-        }
-        Part10Structure structure;
-        AttributeList list;
-        try {
-            structure = Part10Scanner.scan(part.file());
-            list = readUpToPixelData(part.file());
-        } catch (InvalidDicomException | DicomException | IOException | RuntimeException e) {
-            String why = e instanceof InvalidDicomException ide ? ide.getMessage() : e.getClass().getSimpleName();
-            LOG.debugf("part refused: %s", why);
-            quarantine(part, FailureReason.CANNOT_UNDERSTAND, "not a readable DICOM Part 10 file: " + why,
-                    Quarantine.Known.NOTHING, caller);
-            return Outcome.failure(null, null, FailureReason.CANNOT_UNDERSTAND);
-        }
-        String sopClass = IndexRecordBuilder.string(list, TagFromName.SOPClassUID);
-        String sopInstance = IndexRecordBuilder.string(list, TagFromName.SOPInstanceUID);
-        PatientRef patient = new PatientRef(nonNull(IndexRecordBuilder.string(list, TagFromName.PatientID)),
-                nonNull(IndexRecordBuilder.string(list, TagFromName.IssuerOfPatientID)));
-        Quarantine.Known known = new Quarantine.Known(Uid.isValid(sopInstance) ? sopInstance : null,
-                IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID), patient);
-        Optional<FailureReason> invalid = validate(list, structure, studyUid);
-        if (invalid.isPresent()) {
-            // A study UID other than the addressed one is the client's mistake, not a damaged object.
-            boolean misaddressed = studyUid != null && !studyUid.equals(known.studyUid()) && validate(list, structure, null).isEmpty();
-            if (!misaddressed) {
-                quarantine(part, invalid.get(), describe(invalid.get()), known, caller);
-            }
-            return Outcome.failure(sopClass, sopInstance, invalid.get());
-        }
-        audit.touch(patient, IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID));
-        if (!access.canStore(caller, patient)) {
-            return Outcome.failure(sopClass, sopInstance, FailureReason.NOT_AUTHORIZED);
-        }
-        String instanceStudy = IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID);
-        String series = IndexRecordBuilder.string(list, TagFromName.SeriesInstanceUID);
-        Stored success = new Stored(sopClass, sopInstance,
-                serviceUrl + "/studies/" + instanceStudy + "/series/" + series + "/instances/" + sopInstance);
-
-        Optional<String> existing = index.storedDigest(sopInstance);
-        if (existing.isPresent()) {
-            if (existing.get().equals(part.sha256())) {
-                return new Outcome(success, null);
-            }
-            quarantine(part, FailureReason.DUPLICATE_SOP_INSTANCE,
-                    "conflict: this SOP Instance UID is stored with other bytes", known, caller);
-            return Outcome.failure(sopClass, sopInstance, FailureReason.DUPLICATE_SOP_INSTANCE);
-        }
-        String key;
-        try {
-            key = blobs.commit(part.file(), part.sha256());
-        } catch (IOException e) {
-            LOG.warnf("storing an instance failed: %s", e.getClass().getSimpleName());
-            return Outcome.failure(sopClass, sopInstance, FailureReason.OUT_OF_RESOURCES);
-        }
-        try {
-            group.add(new Pending(IndexRecordBuilder.build(list, structure, part.sha256(), key), key, success));
-            return null;
-        } catch (RuntimeException e) {
-            LOG.warnf("indexing an instance failed: %s", e.getClass().getSimpleName());
-            removeUnreferenced(key);
-            return Outcome.failure(sopClass, sopInstance, FailureReason.PROCESSING_FAILURE);
-        }
-    }
-
-    /** A stored instance waiting for its index rows. */
-    private record Pending(IndexRecord record, String blobKey, Stored success) {
-    }
-
-    /**
-     * Indexes a group in one transaction ({@link IndexWriter#insertGroup}); an instance refused by the
-     * index, or the whole group when the transaction fails, loses its blob unless another row uses it.
-     */
-    private List<Outcome> index(List<Pending> group, Caller caller) {
-        if (group.isEmpty()) {
-            return List.of();
-        }
-        StoreReceipt receipt = new StoreReceipt(audit.requestId(), caller.subject(), caller.username(),
-                caller.clientId(), caller.roles(), audit.sourceAddress());
-        List<IndexWriter.GroupResult> results;
-        try {
-            results = index.insertGroup(group.stream().map(Pending::record).toList(), receipt);
-        } catch (RuntimeException e) {
-            LOG.warnf("indexing %d instance(s) failed: %s", group.size(), e.getClass().getSimpleName());
-            results = group.stream().map(p -> new IndexWriter.GroupResult(null, null, true)).toList();
-        }
-        List<Outcome> outcomes = new ArrayList<>(group.size());
-        for (int i = 0; i < group.size(); i++) {
-            Pending p = group.get(i);
-            IndexWriter.GroupResult r = results.get(i);
-            if (r.outcome() != null) {
-                outcomes.add(new Outcome(p.success(), null));
-                continue;
-            }
-            if (r.conflict() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE && mayQuarantine(caller)) {
-                // Stored by another request meanwhile, with other bytes: keep ours for a human decision.
-                IndexRecord.InstanceRow row = p.record().instance();
-                quarantine.keepStored(p.blobKey(), row.sizeBytes(), row.sha256(), "stow",
-                        FailureReason.DUPLICATE_SOP_INSTANCE.name(), "conflict: this SOP Instance UID is stored with other bytes",
-                        new Quarantine.Known(row.sopInstanceUid(), p.record().study().studyUid(),
-                                new PatientRef(p.record().patient().patientId(), p.record().patient().issuer())), caller);
-            }
-            removeUnreferenced(p.blobKey());
-            FailureReason reason = r.failed() ? FailureReason.PROCESSING_FAILURE
-                    : r.conflict() == IndexConflictException.Kind.DUPLICATE_SOP_INSTANCE
-                            ? FailureReason.DUPLICATE_SOP_INSTANCE
-                            : FailureReason.DATASET_MISMATCH;
-            outcomes.add(Outcome.failure(p.success().sopClassUid(), p.success().sopInstanceUid(), reason));
-        }
-        return outcomes;
-    }
-
-    /**
-     * Keeps a refused part in quarantine (README "Quarantine") — only for callers that may store at all
-     * (ingest, imaging-admin): what a patient's own upload could not store is not kept.
-     */
-    private void quarantine(ReceivedPart part, FailureReason reason, String detail, Quarantine.Known known, Caller caller) {
-        if (part.dicomType() && mayQuarantine(caller)) {
-            quarantine.keep(part.file(), part.sha256(), "stow", reason.name(), detail, known, caller);
-        }
-    }
-
-    private static boolean mayQuarantine(Caller caller) {
-        return caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN);
-    }
-
-    private static String describe(FailureReason reason) {
-        return switch (reason) {
-            case TRANSFER_SYNTAX_NOT_SUPPORTED -> "transfer syntax not supported";
-            case DATASET_MISMATCH -> "missing or invalid UIDs, or File Meta Information that disagrees with the data set";
-            case CANNOT_UNDERSTAND -> "incomplete: Pixel Data missing or shorter than its frames";
-            default -> reason.name().toLowerCase(java.util.Locale.ROOT);
-        };
-    }
-
-    private static void add(Outcome outcome, List<Stored> stored, List<Failed> failed) {
-        if (outcome.stored() != null) {
-            stored.add(outcome.stored());
-        } else {
-            failed.add(outcome.failed());
-        }
-    }
-
-    /**
-     * Required attributes of every stored object (PS3.18 §10.5.1: SOP Class, SOP Instance, Study and
-     * Series Instance UIDs; the File Meta Information must describe the same instance, PS3.10 §7.1),
-     * and the Study Instance UID of the target resource when one is addressed.
-     */
-    private static Optional<FailureReason> validate(AttributeList list, Part10Structure structure, String studyUid) {
-        if (!TransferSyntaxes.isSupported(structure.transferSyntaxUid())) {
-            return Optional.of(FailureReason.TRANSFER_SYNTAX_NOT_SUPPORTED);
-        }
-        String sopClass = IndexRecordBuilder.string(list, TagFromName.SOPClassUID);
-        String sopInstance = IndexRecordBuilder.string(list, TagFromName.SOPInstanceUID);
-        String study = IndexRecordBuilder.string(list, TagFromName.StudyInstanceUID);
-        String series = IndexRecordBuilder.string(list, TagFromName.SeriesInstanceUID);
-        if (!Uid.isValid(sopClass) || !Uid.isValid(sopInstance) || !Uid.isValid(study) || !Uid.isValid(series)) {
-            return Optional.of(FailureReason.DATASET_MISMATCH);
-        }
-        String metaClass = IndexRecordBuilder.string(list, TagFromName.MediaStorageSOPClassUID);
-        String metaInstance = IndexRecordBuilder.string(list, TagFromName.MediaStorageSOPInstanceUID);
-        if (!sopClass.equals(metaClass) || !sopInstance.equals(metaInstance)) {
-            return Optional.of(FailureReason.DATASET_MISMATCH);
-        }
-        if (studyUid != null && !studyUid.equals(study)) {
-            return Optional.of(FailureReason.DATASET_MISMATCH);
-        }
-        return pixelDataComplete(list, structure) ? Optional.empty() : Optional.of(FailureReason.CANNOT_UNDERSTAND);
-    }
-
-    /**
-     * A file cut right after a complete element is structurally valid, so check what the Image Pixel
-     * module (PS3.3 C.7.6.3) promises: an image has Pixel Data, and native Pixel Data holds every
-     * frame (PS3.5 §8.1.1).
-     */
-    private static boolean pixelDataComplete(AttributeList list, Part10Structure structure) {
-        Integer rows = IndexRecordBuilder.integer(list, TagFromName.Rows);
-        Integer columns = IndexRecordBuilder.integer(list, TagFromName.Columns);
-        Integer bits = IndexRecordBuilder.integer(list, TagFromName.BitsAllocated);
-        if (rows == null || columns == null || bits == null
-                || TransferSyntaxes.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(structure.transferSyntaxUid())) {
-            return true;
-        }
-        PixelDataLocation pixels = structure.pixelData();
-        if (pixels == null) {
-            return list.get(TagFromName.FloatPixelData) != null || list.get(TagFromName.DoubleFloatPixelData) != null;
-        }
-        if (pixels.encapsulated()) {
-            return true;
-        }
-        Integer samples = IndexRecordBuilder.integer(list, TagFromName.SamplesPerPixel);
-        Integer frames = IndexRecordBuilder.integer(list, TagFromName.NumberOfFrames);
-        return pixels.valueLength() >= NativePixelDataLength.expectedBytes(rows, columns, samples == null ? 1 : samples,
-                bits, frames == null ? 1 : frames, IndexRecordBuilder.string(list, TagFromName.PhotometricInterpretation));
-    }
-
-    /** Everything before Pixel Data: the pixel values never enter the heap. */
-    static AttributeList readUpToPixelData(Path file) throws IOException, DicomException {
-        AttributeList list = new AttributeList();
-        try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file), 65536))) {
-            list.read(in, TagFromName.PixelData);
-        }
-        return list;
-    }
-
-    private void removeUnreferenced(String key) {
-        try {
-            if (!index.isReferenced(key)) {
-                blobs.delete(key);
-            }
-        } catch (IOException | RuntimeException e) {
-            // The start-up orphan sweep removes what is left.
-            LOG.warnf("could not remove an unindexed blob: %s", e.getClass().getSimpleName());
-        }
-    }
-
     private static String singleStudyUrl(List<Stored> stored) {
         if (stored.isEmpty()) {
             return null;
@@ -486,10 +240,6 @@ public class StowService {
 
     private static String studyPart(String instanceUrl) {
         return instanceUrl.substring(0, instanceUrl.indexOf("/series/"));
-    }
-
-    private static String nonNull(String value) {
-        return value == null ? "" : value;
     }
 
     private static void deleteQuietly(Path file) {

@@ -22,7 +22,7 @@ class PackageRulesTest {
 
     private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render..", "..guard..",
             "..share.." };
-    private static final String[] SHARED = { "..dicom..", "..index..", "..storage..", "..access..", "..audit..", "..web..",
+    private static final String[] SHARED = { "..dicom..", "..index..", "..storage..", "..access..", "..audit..", "..web..", "..ingest..",
         "..metrics.." };
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.dicomgate.dicom.TransferSyntaxes;
-import io.dicomgate.stow.FailureReason;
+import io.dicomgate.ingest.FailureReason;
 import io.dicomgate.testsupport.ApiSurface;
 import io.dicomgate.testsupport.ConformanceStatement;
 

@@ -1,4 +1,4 @@
-package io.dicomgate.stow;
+package io.dicomgate.ingest;
 
 /**
  * Failure Reason (0008,1197) values of the Store Instances Response (PS3.18 §10.5.3, Table
@@ -24,5 +24,10 @@ public enum FailureReason {
 
     FailureReason(int code) {
         this.code = code;
+    }
+
+    /** The code as PS3.18 Table 10.5.3-2 / PS3.4 Annex B.2.3 give it. */
+    public int code() {
+        return code;
     }
 }

@@ -1,4 +1,4 @@
-package io.dicomgate.stow;
+package io.dicomgate.ingest;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -40,7 +40,8 @@ final class IndexRecordBuilder {
     private IndexRecordBuilder() {
     }
 
-    static IndexRecord build(AttributeList list, Part10Structure structure, String sha256, String blobKey) {
+    static IndexRecord build(AttributeList list, Part10Structure structure, String sha256, String blobKey,
+            String coercions) {
         String studyUid = string(list, TagFromName.StudyInstanceUID);
         String seriesUid = string(list, TagFromName.SeriesInstanceUID);
         String sopUid = string(list, TagFromName.SOPInstanceUID);
@@ -70,7 +71,7 @@ final class IndexRecordBuilder {
                 structure.transferSyntaxUid(), structure.fileLength(), sha256, blobKey,
                 pixels == null ? null : pixels.vr(), pixels == null ? null : pixels.valueOffset(),
                 pixels == null ? null : pixels.valueLength(),
-                metadataJson(list, pixels, bulk, instancePath), instanceLevelJson(list));
+                metadataJson(list, pixels, bulk, instancePath), instanceLevelJson(list), coercions);
         return new IndexRecord(patient, study, series, instance);
     }
 
