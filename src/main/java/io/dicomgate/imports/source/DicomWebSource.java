@@ -252,6 +252,7 @@ final class DicomWebSource implements ImportSource {
         return switch (status) {
             case 401 -> new IOException("the DICOMweb server refused the credentials (HTTP 401)");
             case 403 -> new IOException("the DICOMweb server denied access (HTTP 403)");
+            case 404 -> new IOException(transaction + " answered HTTP 404 (is the url the DICOMweb service root?)");
             default -> new IOException(transaction + " answered HTTP " + status);
         };
     }
