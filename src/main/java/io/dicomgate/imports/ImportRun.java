@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditUnavailableException;
 import io.dicomgate.imports.source.ImportSource;
+import io.dicomgate.imports.source.ObjectConsumer;
 import io.dicomgate.imports.source.SourceItem;
 import io.dicomgate.ingest.FailureReason;
 import io.dicomgate.ingest.IngestChannel;
@@ -270,10 +271,20 @@ final class ImportRun implements Runnable {
                 g.itemComplete.put(item.key(), true);
                 List<Path> fetched = new ArrayList<>();
                 try {
-                    source.fetch(item, ingestion::newStagingFile, (objectKey, file) -> {
-                        fetched.add(file);
-                        bytes.addAndGet(Files.size(file));
-                        g.add(item.key(), objectKey, file);
+                    source.fetch(item, ingestion::newStagingFile, new ObjectConsumer() {
+                        @Override
+                        public void accept(String objectKey, Path file) throws IOException {
+                            fetched.add(file);
+                            bytes.addAndGet(Files.size(file));
+                            g.add(item.key(), objectKey, file);
+                        }
+
+                        @Override
+                        public void skipped(String objectKey, String reason) {
+                            // Not DICOM, empty, a nested zip...: reported, never staged.
+                            g.report.add(new ImportJobRepository.ReportRow(item.key(), objectKey, "SKIPPED", null,
+                                    reason, null, null));
+                        }
                     });
                 } catch (IOException | RuntimeException e) {
                     g.discard(item.key());

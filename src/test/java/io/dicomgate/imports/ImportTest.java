@@ -101,6 +101,7 @@ class ImportTest {
         assertEquals("COERCED", outcomeOf(items, "meta/bad"));
         assertEquals("QUARANTINED", outcomeOf(items, "broken/cut.dcm"));
         assertEquals("CONFLICT", outcomeOf(items, "conflict/same-uid.dcm"));
+        assertEquals("SKIPPED", outcomeOf(items, "notes.txt"), "not DICOM: reported, not stored");
         assertEquals(2, count("SELECT count(*) FROM quarantine WHERE source = 'import'"));
         assertTrue(count("SELECT count(*) FROM audit_log WHERE action = 'STORE' AND detail = 'import "
                 + job.getString("id") + "'") >= 3, "STORE events per patient and study of each group");
