@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,6 +115,8 @@ final class ImportRun implements Runnable {
             try {
                 list();
                 listingDone = !cancelled;
+            } catch (CancellationException e) {
+                // cancelled: the listing stops where it was
             } catch (IOException | RuntimeException e) {
                 error = "the source could not be listed: " + describe(e);
                 state = ImportJob.State.FAILED;
@@ -151,7 +154,7 @@ final class ImportRun implements Runnable {
         List<SourceItem> batch = new ArrayList<>(LIST_BATCH);
         source.list(item -> {
             if (cancelled) {
-                return;
+                throw new CancellationException();
             }
             batch.add(item);
             if (batch.size() == LIST_BATCH) {
