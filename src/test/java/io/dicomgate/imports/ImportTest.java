@@ -1,6 +1,5 @@
 package io.dicomgate.imports;
 
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -140,19 +137,8 @@ class ImportTest {
     }
 
     private static JsonPath runToEnd(Path folder) throws InterruptedException {
-        String id = Api.as(Api.ADMIN).contentType("application/json")
-                .body("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath() + "\"}, \"parallelism\": 2}")
-                .post("/api/imports").then().statusCode(202).body("state", equalTo("RUNNING"))
-                .extract().jsonPath().getString("id");
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath job = Api.as(Api.ADMIN).get("/api/imports/" + id).then().statusCode(200).extract().jsonPath();
-            if (!"RUNNING".equals(job.getString("state"))) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("import " + id + " did not end");
+        return ImportJobs.runToEnd("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath()
+                + "\"}, \"parallelism\": 2}");
     }
 
     private static String outcomeOf(List<Map<String, Object>> items, String item) {
@@ -169,9 +155,7 @@ class ImportTest {
     }
 
     private static byte[] retrieve(DicomFixtures.Builder instance) {
-        return Api.as(Api.ADMIN).accept("application/dicom; transfer-syntax=*").get("/dicomweb/studies/"
-                + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/" + instance.sopUid())
-                .then().statusCode(200).extract().asByteArray();
+        return ImportJobs.retrieve(instance);
     }
 
     private static void write(Path file, byte[] bytes) throws Exception {
