@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ import org.jboss.logging.Logger;
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditUnavailableException;
 import io.dicomgate.imports.source.ImportSource;
+import io.dicomgate.imports.source.ObjectConsumer;
 import io.dicomgate.imports.source.SourceItem;
 import io.dicomgate.ingest.FailureReason;
 import io.dicomgate.ingest.IngestChannel;
@@ -113,6 +115,8 @@ final class ImportRun implements Runnable {
             try {
                 list();
                 listingDone = !cancelled;
+            } catch (CancellationException e) {
+                // cancelled: the listing stops where it was
             } catch (IOException | RuntimeException e) {
                 error = "the source could not be listed: " + describe(e);
                 state = ImportJob.State.FAILED;
@@ -150,7 +154,7 @@ final class ImportRun implements Runnable {
         List<SourceItem> batch = new ArrayList<>(LIST_BATCH);
         source.list(item -> {
             if (cancelled) {
-                return;
+                throw new CancellationException();
             }
             batch.add(item);
             if (batch.size() == LIST_BATCH) {
@@ -270,10 +274,20 @@ final class ImportRun implements Runnable {
                 g.itemComplete.put(item.key(), true);
                 List<Path> fetched = new ArrayList<>();
                 try {
-                    source.fetch(item, ingestion::newStagingFile, (objectKey, file) -> {
-                        fetched.add(file);
-                        bytes.addAndGet(Files.size(file));
-                        g.add(item.key(), objectKey, file);
+                    source.fetch(item, ingestion::newStagingFile, new ObjectConsumer() {
+                        @Override
+                        public void accept(String objectKey, Path file) throws IOException {
+                            fetched.add(file);
+                            bytes.addAndGet(Files.size(file));
+                            g.add(item.key(), objectKey, file);
+                        }
+
+                        @Override
+                        public void skipped(String objectKey, String reason) {
+                            // Not DICOM, empty, a nested zip...: reported, never staged.
+                            g.report.add(new ImportJobRepository.ReportRow(item.key(), objectKey, "SKIPPED", null,
+                                    reason, null, null));
+                        }
                     });
                 } catch (IOException | RuntimeException e) {
                     g.discard(item.key());

@@ -101,6 +101,7 @@ class ImportTest {
         assertEquals("COERCED", outcomeOf(items, "meta/bad"));
         assertEquals("QUARANTINED", outcomeOf(items, "broken/cut.dcm"));
         assertEquals("CONFLICT", outcomeOf(items, "conflict/same-uid.dcm"));
+        assertEquals("SKIPPED", outcomeOf(items, "notes.txt"), "not DICOM: reported, not stored");
         assertEquals(2, count("SELECT count(*) FROM quarantine WHERE source = 'import'"));
         assertTrue(count("SELECT count(*) FROM audit_log WHERE action = 'STORE' AND detail = 'import "
                 + job.getString("id") + "'") >= 3, "STORE events per patient and study of each group");
@@ -122,6 +123,29 @@ class ImportTest {
     }
 
     @Test
+    void aCancelledImportStopsAndImportingAgainFinishesIt() throws Exception {
+        Path share = Files.createDirectories(ROOT.resolve("cancel-" + UUID.randomUUID()));
+        DicomFixtures.Builder first = DicomFixtures.instance();
+        write(share.resolve("0000"), first.bytes());
+        for (int i = 1; i < 400; i++) {
+            write(share.resolve(String.format("%04d", i)), DicomFixtures.instance().inSeriesOf(first).size(16, 16).bytes());
+        }
+        String id = start(share, 1);
+        Api.as(Api.ADMIN).post("/api/imports/" + id + "/cancel").then().statusCode(202);
+        JsonPath cancelled = awaitEnd(id);
+        assertEquals("CANCELLED", cancelled.getString("state"), cancelled.prettify());
+        long before = cancelled.getLong("counts.stored");
+        assertTrue(before < 400, "stopped before the end");
+
+        JsonPath resumed = runToEnd(share);
+        assertEquals("DONE", resumed.getString("state"));
+        assertEquals(400, before + resumed.getLong("counts.stored") + resumed.getLong("counts.alreadyPresent"),
+                resumed.prettify());
+        Api.as(Api.ADMIN).get("/dicomweb/studies/" + first.studyUid() + "/series/" + first.seriesUid() + "/instances")
+                .then().statusCode(200).body("size()", equalTo(400));
+    }
+
+    @Test
     void badRequestsAreClearAndFoldersOutsideTheRootsAreRefused() {
         Api.as(Api.ADMIN).contentType("application/json").body("{\"source\": {\"type\": \"folder\", \"path\": \"/etc\"}}")
                 .post("/api/imports").then().statusCode(400);
@@ -140,10 +164,18 @@ class ImportTest {
     }
 
     private static JsonPath runToEnd(Path folder) throws InterruptedException {
-        String id = Api.as(Api.ADMIN).contentType("application/json")
-                .body("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath() + "\"}, \"parallelism\": 2}")
+        return awaitEnd(start(folder, 2));
+    }
+
+    private static String start(Path folder, int parallelism) {
+        return Api.as(Api.ADMIN).contentType("application/json")
+                .body("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath()
+                        + "\"}, \"parallelism\": " + parallelism + "}")
                 .post("/api/imports").then().statusCode(202).body("state", equalTo("RUNNING"))
                 .extract().jsonPath().getString("id");
+    }
+
+    private static JsonPath awaitEnd(String id) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
             JsonPath job = Api.as(Api.ADMIN).get("/api/imports/" + id).then().statusCode(200).extract().jsonPath();
