@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -143,6 +144,16 @@ public class AccessPolicy {
      * STOW-RS (PS3.18 §10.5): a {@code c} scope, and in it the reach to store for this patient —
      * {@code imaging-admin} and {@code ingest} any patient, a patient-compartment token only its own.
      */
+    /**
+     * Whether the caller may store for any patient (a role that stores, and a {@code user/} or
+     * {@code system/} create scope): what a bulk import needs, checked before it starts.
+     */
+    public boolean canStoreForAnyPatient(Caller caller) {
+        Set<Compartment> compartments = Scopes.of(caller.scopes()).compartmentsFor(Permission.CREATE);
+        return (compartments.contains(Compartment.USER) || compartments.contains(Compartment.SYSTEM))
+                && (caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN));
+    }
+
     public boolean canStore(Caller caller, PatientRef patient) {
         for (Compartment compartment : Scopes.of(caller.scopes()).compartmentsFor(Permission.CREATE)) {
             boolean allowed = switch (compartment) {

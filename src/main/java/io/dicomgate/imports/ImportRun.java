@@ -337,9 +337,10 @@ final class ImportRun implements Runnable {
                 return true;
             }
             default -> {
+                // Neither stored nor kept (transient, or not authorized): the next import tries it again.
                 failed.incrementAndGet();
                 report.add(row(item, objectKey, "FAILED", r, fixes));
-                return !r.retriable();
+                return false;
             }
         }
     }

@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.dicomgate.access.AccessPolicy;
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditBatch;
@@ -23,6 +24,7 @@ import io.dicomgate.imports.source.ImportSource;
 import io.dicomgate.imports.source.ImportSources;
 import io.dicomgate.imports.source.SourceSpec;
 import io.dicomgate.ingest.Ingestion;
+import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.web.TooManyRequestsException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,9 +51,12 @@ public class ImportService {
     private final Ingestion ingestion;
     private final Event<AuditBatch> audit;
     private final ImportConfig config;
+    private final AccessPolicy access;
     private final Map<UUID, ImportRun> running = new ConcurrentHashMap<>();
 
-    public ImportService(ImportJobRepository jobs, Ingestion ingestion, Event<AuditBatch> audit, ImportConfig config) {
+    public ImportService(ImportJobRepository jobs, Ingestion ingestion, Event<AuditBatch> audit, ImportConfig config,
+            AccessPolicy access) {
+        this.access = access;
         this.jobs = jobs;
         this.ingestion = ingestion;
         this.audit = audit;
@@ -73,6 +78,11 @@ public class ImportService {
      * @throws InvalidRequestException (400) for a source that is not valid or cannot be opened
      */
     public Started start(SourceSpec spec, int parallelism, Caller caller, AuditContext requestAudit) {
+        if (!access.canStoreForAnyPatient(caller)) {
+            // Else every object would be refused one by one: say so before anything is read.
+            throw new OperationForbiddenException("this token may not store: an import needs the role imaging-admin "
+                    + "and a store scope (system/ImagingStudy.c), e.g. the dicomgate-import client's token");
+        }
         if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
             throw new InvalidRequestException("parallelism must be from 1 to " + MAX_PARALLELISM);
         }

@@ -159,6 +159,11 @@ class ImportTest {
         Api.as(Api.ADMIN).get("/api/imports/" + UUID.randomUUID()).then().statusCode(404);
         Api.as(Api.ADMIN).get("/api/imports/not-a-uuid").then().statusCode(404);
         Api.as(Api.INGEST).get("/api/imports").then().statusCode(403);
+        // An administrator whose token cannot store: refused before anything is read, not 400 objects refused.
+        Api.as(io.dicomgate.testsupport.TestTokens.system("dicomgate-viewer", "openid user/ImagingStudy.rs", "imaging-admin"))
+                .contentType("application/json").body("{\"source\": {\"type\": \"folder\", \"path\": \""
+                        + ROOT.toAbsolutePath() + "\"}}").post("/api/imports").then().statusCode(403)
+                .body(org.hamcrest.Matchers.containsString("store scope"));
         Api.as(Api.INGEST).contentType("application/json").body("{\"source\": {\"type\": \"folder\", \"path\": \""
                 + ROOT.toAbsolutePath() + "\"}}").post("/api/imports").then().statusCode(403);
     }

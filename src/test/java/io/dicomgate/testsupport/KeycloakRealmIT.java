@@ -75,6 +75,7 @@ class KeycloakRealmIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dicomgate-ingest | dicomgate-ingest-demo-secret | ingest | system/ImagingStudy.cruds
+            dicomgate-import | dicomgate-import-demo-secret | imaging-admin | system/ImagingStudy.cruds
             ehr-integration  | ehr-integration-demo-secret  | integration share-issuer | system/ImagingStudy.rs
             """)
     void serviceAccountTokenCarriesAudienceRolesAndSmartScope(String clientId, String secret,
@@ -206,6 +207,7 @@ class KeycloakRealmIT {
             dicomgate-api    | false | true  | false | false | false
             dicomgate-viewer | true  | false | true  | true  | false
             dicomgate-ingest | false | false | false | false | true
+            dicomgate-import | false | false | false | false | true
             ehr-integration  | false | false | false | false | true
             dicomgate-monitoring | false | false | false | false | true
             dicomgate-portal | true  | false | true  | true  | false
