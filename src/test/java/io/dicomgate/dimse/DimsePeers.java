@@ -2,22 +2,19 @@ package io.dicomgate.dimse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.dicomgate.testsupport.Certificates;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -51,12 +48,11 @@ public class DimsePeers implements QuarkusTestResourceLifecycleManager {
                 }
             }
             Files.createDirectories(DIR);
-            Path server = keyPair("server", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1", password, SERVER_CERT, null);
-            keyPair("client", "CN=CT1", null, password, CLIENT_CERT, CLIENT_KEY);
-            keyPair("rogue", "CN=CT1", null, password, ROGUE_CERT, ROGUE_KEY);
-            Path trust = DIR.resolve("trust.p12");
-            keytool("-importcert", "-noprompt", "-alias", "ct1", "-file", CLIENT_CERT.toString(), "-storetype", "PKCS12",
-                    "-keystore", trust.toString(), "-storepass", password);
+            Path server = Certificates.generate(DIR, "server", "CN=localhost", "dns:localhost,ip:127.0.0.1", password,
+                    false).keyStore();
+            Certificates.KeyPair client = Certificates.generate(DIR, "client", "CN=CT1", null, password, true);
+            Certificates.generate(DIR, "rogue", "CN=CT1", null, password, true);
+            Path trust = Certificates.trustStore(DIR, "trust", password, client.certificate());
             Map<String, String> config = new HashMap<>();
             config.put("dicomgate.dimse.enabled", "true");
             config.put("dicomgate.dimse.ae-title", AE);
@@ -88,45 +84,6 @@ public class DimsePeers implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // the files stay under target/ for inspection; the next start replaces them
-    }
-
-    /** An RSA key pair in {@code <name>.p12}, its certificate as PEM and (when asked) its key as PKCS#8 PEM. */
-    static Path keyPair(String name, String dname, String san, String password, Path certPem, Path keyPem)
-            throws IOException {
-        Path store = DIR.resolve(name + ".p12");
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",
-                "-dname", dname, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass",
-                password));
-        if (san != null) {
-            args.addAll(List.of("-ext", san));
-        }
-        keytool(args.toArray(String[]::new));
-        keytool("-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(), "-storepass", password, "-file",
-                certPem.toString());
-        if (keyPem != null) {
-            try (InputStream in = Files.newInputStream(store)) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(in, password.toCharArray());
-                PrivateKey key = (PrivateKey) ks.getKey(name, password.toCharArray());
-                String pem = "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n";
-                Files.writeString(keyPem, pem);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return store;
-    }
-
-    static void keytool(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(arguments));
-        Result r = run(command, 60);
-        if (r.exit() != 0) {
-            throw new IllegalStateException("keytool " + arguments[0] + " failed: " + r.output());
-        }
     }
 
     /** A finished process: exit code and merged output. */

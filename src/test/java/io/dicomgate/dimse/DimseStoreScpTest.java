@@ -233,6 +233,58 @@ class DimseStoreScpTest {
     }
 
     @Test
+    void aConflictingInstanceIsAFailureAndWaitsInQuarantine() throws IOException {
+        DicomFixtures.Builder original = DicomFixtures.instance().patient("DIMSE-DUP", "Conflict^One");
+        assertEquals(0x0000, rawStore(original));
+        DicomFixtures.Builder conflicting = DicomFixtures.instance().patient("DIMSE-DUP", "Conflict^Two")
+                .study(original.studyUid()).series(original.seriesUid()).sop(original.sopUid());
+        assertEquals(0xC000, rawStore(conflicting));
+        assertEquals(1, query("SELECT 1 FROM quarantine WHERE sop_instance_uid = ? AND reason = 'DUPLICATE_SOP_INSTANCE'",
+                original.sopUid()).size());
+        byte[] stored = Api.as(Api.ADMIN).accept("application/dicom").get("/dicomweb/studies/" + original.studyUid()
+                + "/series/" + original.seriesUid() + "/instances/" + original.sopUid()).then().statusCode(200)
+                .extract().asByteArray();
+        assertArrayEquals(RawScu.dataSet(original.bytes()), RawScu.dataSet(stored), "never a silent overwrite");
+    }
+
+    @Test
+    void nothingIsAcknowledgedWhileTheAuditTrailCannotRecordIt() throws Exception {
+        DicomFixtures.Builder instance = DicomFixtures.instance().patient("DIMSE-AUDIT", "Audit^Down");
+        execute("CREATE OR REPLACE FUNCTION test_dimse_audit_block() RETURNS trigger AS $$ BEGIN"
+                + " RAISE EXCEPTION 'audit table unwritable (test)'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER test_dimse_audit_block BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_dimse_audit_block()");
+        try {
+            assertEquals(0xA700, rawStore(instance), "refused: out of resources, try again later");
+        } finally {
+            execute("DROP TRIGGER test_dimse_audit_block ON audit_log");
+        }
+        // Sent again, it is present already: success now, and audited.
+        assertEquals(0x0000, rawStore(instance));
+        assertFalse(query("SELECT 1 FROM audit_log WHERE action = 'STORE' AND study_uid = ? AND subject = ?",
+                instance.studyUid(), "dimse:modality:CT1").isEmpty());
+    }
+
+    /** One C-STORE of the fixture's data set from CT1 over plain TCP; returns its status. */
+    private int rawStore(DicomFixtures.Builder instance) throws IOException {
+        try (RawScu scu = RawScu.connect("127.0.0.1", plainPort)) {
+            assertEquals(2, scu.associate("CT1", DimsePeers.AE, DicomFixtures.SECONDARY_CAPTURE)[0]);
+            scu.storeCommand(DicomFixtures.SECONDARY_CAPTURE, instance.sopUid());
+            scu.data(RawScu.dataSet(instance.bytes()), true);
+            int status = scu.storeStatus();
+            scu.release();
+            return status;
+        }
+    }
+
+    private void execute(String... statements) throws java.sql.SQLException {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (String statement : statements) {
+                st.execute(statement);
+            }
+        }
+    }
+
+    @Test
     void queryAndRetrieveAreNotOffered() throws IOException {
         try (RawScu scu = RawScu.connect("127.0.0.1", plainPort)) {
             byte[] ac = scu.associate("CT1", DimsePeers.AE, "1.2.840.10008.5.1.4.1.2.2.1"); // Study Root Q/R - FIND
