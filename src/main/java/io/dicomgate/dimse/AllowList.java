@@ -21,7 +21,7 @@ final class AllowList {
     private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
 
     /** One allowed calling AE title. */
-    record Peer(String aeTitle, List<AddressRange> addresses, String identity) {
+    record Peer(String aeTitle, List<AddressRange> addresses, String identity, boolean requireUserIdentity) {
 
         boolean allows(InetAddress address) {
             return addresses.stream().anyMatch(r -> r.contains(address));
@@ -52,7 +52,7 @@ final class AllowList {
             if (ranges.isEmpty()) {
                 throw new IllegalArgumentException("dicomgate.dimse.allow." + ae + ".addresses is empty");
             }
-            peers.put(ae, new Peer(ae, List.copyOf(ranges), entry.identity().trim()));
+            peers.put(ae, new Peer(ae, List.copyOf(ranges), entry.identity().trim(), entry.requireUserIdentity()));
         });
         return new AllowList(Map.copyOf(peers));
     }

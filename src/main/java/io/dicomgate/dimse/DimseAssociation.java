@@ -32,6 +32,7 @@ import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TransferSyntax;
 
+import io.dicomgate.access.Caller;
 import io.dicomgate.dicom.TransferSyntaxes;
 
 /**
@@ -71,6 +72,7 @@ final class DimseAssociation implements Runnable {
     private final Settings settings;
     private final AllowList allow;
     private final DimseStore store;
+    private final DimseIdentities identities;
     private final InetAddress address;
     private final byte[] buffer = new byte[64 * 1024];
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream();
@@ -78,13 +80,15 @@ final class DimseAssociation implements Runnable {
     private OutputStream out;
     private Map<Integer, Accepted> contexts = Map.of();
     private AllowList.Peer peer;
+    private Caller caller;
     private Incoming incoming;
 
-    DimseAssociation(Socket socket, Settings settings, AllowList allow, DimseStore store) {
+    DimseAssociation(Socket socket, Settings settings, AllowList allow, DimseStore store, DimseIdentities identities) {
         this.socket = socket;
         this.settings = settings;
         this.allow = allow;
         this.store = store;
+        this.identities = identities;
         this.address = socket.getInetAddress();
     }
 
@@ -150,6 +154,18 @@ final class DimseAssociation implements Runnable {
             return reject(1, 1, 2, "application context not supported", rq);
         }
         peer = match.get();
+        // PS3.7 D.3.3.7: a JWT names who stores; otherwise the allow-list entry's identity does.
+        if (rq.userIdentity() != null && rq.userIdentity().type() == Pdu.UserIdentity.JWT) {
+            Optional<Caller> verified = identities.verify(rq.userIdentity());
+            if (verified.isEmpty()) {
+                return reject(1, 1, 1, "user identity (JWT) not valid", rq);
+            }
+            caller = verified.get();
+        } else if (peer.requireUserIdentity()) {
+            return reject(1, 1, 1, "a user identity (JWT) is required", rq);
+        } else {
+            caller = DimseStore.caller(peer);
+        }
         List<Pdu.ContextResult> results = new ArrayList<>();
         Map<Integer, Accepted> accepted = new HashMap<>();
         for (Pdu.ProposedContext pc : rq.contexts()) {
@@ -160,7 +176,8 @@ final class DimseAssociation implements Runnable {
             }
         }
         contexts = Map.copyOf(accepted);
-        send(Pdu.accept(rq, results, settings.maxPduLength()));
+        send(Pdu.accept(rq, results, settings.maxPduLength(), rq.userIdentity() != null
+                && rq.userIdentity().type() == Pdu.UserIdentity.JWT));
         LOG.debugf("DIMSE association from AE %s (%s, %s) accepted: %d of %d presentation contexts", peer.aeTitle(),
                 address.getHostAddress(), socket instanceof SSLSocket tls ? tls.getSession().getProtocol() : "plain TCP",
                 accepted.size(), rq.contexts().size());
@@ -308,7 +325,7 @@ final class DimseAssociation implements Runnable {
             try {
                 done.sink.close();
                 done.sink = null;
-                status = store.store(peer, address.getHostAddress(), done.file,
+                status = store.store(caller, peer.aeTitle(), address.getHostAddress(), done.file,
                         HexFormat.of().formatHex(done.digest.digest()));
             } catch (IOException e) {
                 LOG.warnf("C-STORE staging failed: %s", e.getClass().getSimpleName());

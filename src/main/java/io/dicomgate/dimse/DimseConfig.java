@@ -95,5 +95,13 @@ public interface DimseConfig {
 
         /** Who stores, in the audit log and the index ("dimse:" + identity), e.g. {@code modality:CT1}. */
         String identity();
+
+        /**
+         * Require User Identity Negotiation with a JWT (PS3.7 D.3.3.7): the AE stores as the token's
+         * caller, and an association without a valid token is rejected. A token sent by an AE without
+         * this setting is verified and used as well.
+         */
+        @WithDefault("false")
+        boolean requireUserIdentity();
     }
 }

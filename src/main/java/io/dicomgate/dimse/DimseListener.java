@@ -50,15 +50,17 @@ public class DimseListener {
 
     private final DimseConfig config;
     private final DimseStore store;
+    private final DimseIdentities identities;
     private final List<ServerSocket> servers = new ArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private ThreadPoolExecutor workers;
     private AllowList allow;
     private DimseAssociation.Settings settings;
 
-    public DimseListener(DimseConfig config, DimseStore store) {
+    public DimseListener(DimseConfig config, DimseStore store, DimseIdentities identities) {
         this.config = config;
         this.store = store;
+        this.identities = identities;
     }
 
     void start(@Observes StartupEvent event) throws IOException, GeneralSecurityException {
@@ -136,7 +138,7 @@ public class DimseListener {
             try {
                 workers.execute(() -> {
                     try {
-                        new DimseAssociation(socket, settings, allow, store).run();
+                        new DimseAssociation(socket, settings, allow, store, identities).run();
                     } finally {
                         open.remove(socket);
                     }

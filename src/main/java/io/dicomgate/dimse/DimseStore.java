@@ -49,10 +49,10 @@ public class DimseStore {
 
     /** Stores (and consumes) one staged Part 10 file whose SHA-256 was computed while it was received. */
     @ActivateRequestContext
-    StoreStatus store(AllowList.Peer peer, String sourceAddress, Path staged, String sha256) {
+    StoreStatus store(Caller caller, String aeTitle, String sourceAddress, Path staged, String sha256) {
         IngestResult result;
-        try (IngestSession session = ingestion.open(caller(peer), IngestChannel.DIMSE, sourceAddress,
-                "DIMSE C-STORE from AE " + peer.aeTitle())) {
+        try (IngestSession session = ingestion.open(caller, IngestChannel.DIMSE, sourceAddress,
+                "DIMSE C-STORE from AE " + aeTitle)) {
             result = session.storeStaged(List.of(new IngestSession.Staged(staged, sha256))).get(0);
         } catch (AuditUnavailableException e) {
             LOG.warn("C-STORE refused: the audit trail is unavailable");

@@ -43,9 +43,14 @@ final class Pdu {
     record ContextResult(int id, int result, String transferSyntax) {
     }
 
-    /** The fields of an A-ASSOCIATE-RQ (PS3.8 §9.3.2) this acceptor uses. */
+    /** The fields of an A-ASSOCIATE-RQ (PS3.8 §9.3.2) this acceptor uses; {@code userIdentity} null when absent. */
     record AssociateRequest(int protocolVersion, String calledAeTitle, String callingAeTitle,
-            String applicationContext, List<ProposedContext> contexts, long peerMaxLength) {
+            String applicationContext, List<ProposedContext> contexts, long peerMaxLength, UserIdentity userIdentity) {
+    }
+
+    /** PS3.7 D.3.3.7.1 User Identity sub-item (0x58): type 5 is a JSON Web Token. */
+    record UserIdentity(int type, boolean positiveResponseRequested, byte[] primaryField) {
+        static final int JWT = 5;
     }
 
     /** A PDU that does not follow PS3.8 (answered with A-ABORT). */
@@ -69,6 +74,7 @@ final class Pdu {
         String context = null;
         List<ProposedContext> contexts = new ArrayList<>();
         long maxLength = 0;
+        UserIdentity identity = null;
         while (b.remaining() >= 4) {
             int type = b.get() & 0xFF;
             b.get();
@@ -81,7 +87,10 @@ final class Pdu {
             switch (type) {
                 case 0x10 -> context = uid(item, length);
                 case 0x20 -> contexts.add(presentationContext(item));
-                case 0x50 -> maxLength = maxLength(item);
+                case 0x50 -> {
+                    maxLength = maxLength(item.duplicate());
+                    identity = userIdentity(item);
+                }
                 default -> {
                     // other items are not ours to interpret (PS3.8 §9.3.1: ignored)
                 }
@@ -90,7 +99,7 @@ final class Pdu {
         if (b.hasRemaining()) {
             throw new ProtocolException("trailing bytes in A-ASSOCIATE-RQ");
         }
-        return new AssociateRequest(version, called, calling, context, List.copyOf(contexts), maxLength);
+        return new AssociateRequest(version, called, calling, context, List.copyOf(contexts), maxLength, identity);
     }
 
     private static ProposedContext presentationContext(ByteBuffer item) throws ProtocolException {
@@ -136,6 +145,34 @@ final class Pdu {
         return 0;
     }
 
+    /** The User Identity sub-item (0x58) of the User Information item, or null (PS3.7 D.3.3.7.1). */
+    private static UserIdentity userIdentity(ByteBuffer item) throws ProtocolException {
+        while (item.remaining() >= 4) {
+            int type = item.get() & 0xFF;
+            item.get();
+            int length = item.getShort() & 0xFFFF;
+            if (length > item.remaining()) {
+                throw new ProtocolException("user information sub-item longer than its item");
+            }
+            if (type == 0x58) {
+                if (length < 4) {
+                    throw new ProtocolException("user identity sub-item too short");
+                }
+                int identityType = item.get() & 0xFF;
+                boolean positive = item.get() == 1;
+                int primaryLength = item.getShort() & 0xFFFF;
+                if (primaryLength > length - 4) {
+                    throw new ProtocolException("user identity primary field longer than its sub-item");
+                }
+                byte[] primary = new byte[primaryLength];
+                item.get(primary);
+                return new UserIdentity(identityType, positive, primary);
+            }
+            item.position(item.position() + length);
+        }
+        return null;
+    }
+
     /** PS3.8 §9.3.2: AE titles are 16 bytes, space padded; leading and trailing spaces are not significant. */
     private static String aeTitle(byte[] body, int offset) {
         return new String(body, offset, 16, StandardCharsets.US_ASCII).trim();
@@ -154,7 +191,7 @@ final class Pdu {
     }
 
     /** A-ASSOCIATE-AC (PS3.8 §9.3.3): AE titles and application context echoed, one result per proposed context. */
-    static byte[] accept(AssociateRequest rq, List<ContextResult> results, int maxLength) {
+    static byte[] accept(AssociateRequest rq, List<ContextResult> results, int maxLength, boolean identityAccepted) {
         ByteArrayOutputStream items = new ByteArrayOutputStream();
         item(items, 0x10, ascii(APPLICATION_CONTEXT));
         for (ContextResult r : results) {
@@ -171,6 +208,10 @@ final class Pdu {
         item(user, 0x51, ByteBuffer.allocate(4).putInt(maxLength).array());
         item(user, 0x52, ascii(IMPLEMENTATION_CLASS_UID));
         item(user, 0x55, ascii(IMPLEMENTATION_VERSION));
+        if (identityAccepted && rq.userIdentity() != null && rq.userIdentity().positiveResponseRequested()) {
+            // PS3.7 D.3.3.7.2: the User Identity sub-item of the AC (0x59) acknowledges it; empty server response.
+            item(user, 0x59, new byte[] { 0, 0 });
+        }
         item(items, 0x50, user.toByteArray());
         byte[] variable = items.toByteArray();
         ByteBuffer pdu = ByteBuffer.allocate(6 + 68 + variable.length);

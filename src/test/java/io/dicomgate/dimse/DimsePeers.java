@@ -23,7 +23,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * (no private key is committed): ours, a modality's that our trust store holds, and a rogue one it does
  * not. The PEM files are what dcmtk's {@code +tls} options read.
  *
- * <p>Allow-list: CT1 and ORTHANC from 127.0.0.1; FARAWAY only from 10.9.9.9; LOOP2 only from 127.0.0.2.
+ * <p>Allow-list: CT1 and ORTHANC from 127.0.0.1; FARAWAY only from 10.9.9.9; LOOP2 only from 127.0.0.2;
+ * GATEWAY from 127.0.0.1 with a JWT (User Identity Negotiation) required.
  */
 public class DimsePeers implements QuarkusTestResourceLifecycleManager {
 
@@ -70,6 +71,8 @@ public class DimsePeers implements QuarkusTestResourceLifecycleManager {
             allow(config, "ORTHANC", "127.0.0.0/30", "gateway:orthanc");
             allow(config, "FARAWAY", "10.9.9.9", "modality:far");
             allow(config, "LOOP2", "127.0.0.2/32", "modality:loop2");
+            allow(config, "GATEWAY", "127.0.0.1", "gateway:jwt");
+            config.put("dicomgate.dimse.allow.GATEWAY.require-user-identity", "true");
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -67,6 +67,11 @@ class StoreStatusTest {
             public String identity() {
                 return "modality:test";
             }
+
+            @Override
+            public boolean requireUserIdentity() {
+                return false;
+            }
         };
     }
 }
