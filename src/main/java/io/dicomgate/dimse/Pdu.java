@@ -75,31 +75,48 @@ final class Pdu {
         List<ProposedContext> contexts = new ArrayList<>();
         long maxLength = 0;
         UserIdentity identity = null;
-        while (b.remaining() >= 4) {
-            int type = b.get() & 0xFF;
-            b.get();
-            int length = b.getShort() & 0xFFFF;
-            if (length > b.remaining()) {
-                throw new ProtocolException("item longer than the PDU");
-            }
-            ByteBuffer item = b.slice(b.position(), length);
-            b.position(b.position() + length);
-            switch (type) {
-                case 0x10 -> context = uid(item, length);
-                case 0x20 -> contexts.add(presentationContext(item));
+        for (Item item : items(b)) {
+            switch (item.type()) {
+                case 0x10 -> context = uid(item.value());
+                case 0x20 -> contexts.add(presentationContext(item.value()));
                 case 0x50 -> {
-                    maxLength = maxLength(item.duplicate());
-                    identity = userIdentity(item);
+                    for (Item sub : items(item.value())) {
+                        if (sub.type() == 0x51 && sub.value().remaining() == 4) {
+                            maxLength = sub.value().getInt() & 0xFFFFFFFFL; // PS3.8 §D.1; 0 = unlimited
+                        } else if (sub.type() == 0x58) {
+                            identity = userIdentity(sub.value());
+                        }
+                    }
                 }
                 default -> {
                     // other items are not ours to interpret (PS3.8 §9.3.1: ignored)
                 }
             }
         }
-        if (b.hasRemaining()) {
-            throw new ProtocolException("trailing bytes in A-ASSOCIATE-RQ");
-        }
         return new AssociateRequest(version, called, calling, context, List.copyOf(contexts), maxLength, identity);
+    }
+
+    /** One item or sub-item: type, reserved byte, 2-byte length, value (PS3.8 §9.3.2). */
+    private record Item(int type, ByteBuffer value) {
+    }
+
+    /** The items that fill {@code b} exactly; one longer than what holds it, or trailing bytes, are a protocol error. */
+    private static List<Item> items(ByteBuffer b) throws ProtocolException {
+        List<Item> items = new ArrayList<>();
+        while (b.hasRemaining()) {
+            if (b.remaining() < 4) {
+                throw new ProtocolException("trailing bytes after the last item");
+            }
+            int type = b.get() & 0xFF;
+            b.get();
+            int length = b.getShort() & 0xFFFF;
+            if (length > b.remaining()) {
+                throw new ProtocolException("item longer than what holds it");
+            }
+            items.add(new Item(type, b.slice(b.position(), length)));
+            b.position(b.position() + length);
+        }
+        return items;
     }
 
     private static ProposedContext presentationContext(ByteBuffer item) throws ProtocolException {
@@ -110,67 +127,30 @@ final class Pdu {
         item.position(4);
         String abstractSyntax = null;
         List<String> transferSyntaxes = new ArrayList<>();
-        while (item.remaining() >= 4) {
-            int type = item.get() & 0xFF;
-            item.get();
-            int length = item.getShort() & 0xFFFF;
-            if (length > item.remaining()) {
-                throw new ProtocolException("sub-item longer than its presentation context");
-            }
-            ByteBuffer sub = item.slice(item.position(), length);
-            item.position(item.position() + length);
-            if (type == 0x30) {
-                abstractSyntax = uid(sub, length);
-            } else if (type == 0x40) {
-                transferSyntaxes.add(uid(sub, length));
+        for (Item sub : items(item)) {
+            if (sub.type() == 0x30) {
+                abstractSyntax = uid(sub.value());
+            } else if (sub.type() == 0x40) {
+                transferSyntaxes.add(uid(sub.value()));
             }
         }
         return new ProposedContext(id, abstractSyntax, List.copyOf(transferSyntaxes));
     }
 
-    /** The Maximum Length sub-item (0x51) of the User Information item; 0 = unlimited (PS3.8 §D.1). */
-    private static long maxLength(ByteBuffer item) {
-        while (item.remaining() >= 4) {
-            int type = item.get() & 0xFF;
-            item.get();
-            int length = item.getShort() & 0xFFFF;
-            if (length > item.remaining()) {
-                return 0;
-            }
-            if (type == 0x51 && length == 4) {
-                return item.getInt(item.position()) & 0xFFFFFFFFL;
-            }
-            item.position(item.position() + length);
+    /** The User Identity sub-item (0x58) of the User Information item (PS3.7 D.3.3.7.1). */
+    private static UserIdentity userIdentity(ByteBuffer value) throws ProtocolException {
+        if (value.remaining() < 4) {
+            throw new ProtocolException("user identity sub-item too short");
         }
-        return 0;
-    }
-
-    /** The User Identity sub-item (0x58) of the User Information item, or null (PS3.7 D.3.3.7.1). */
-    private static UserIdentity userIdentity(ByteBuffer item) throws ProtocolException {
-        while (item.remaining() >= 4) {
-            int type = item.get() & 0xFF;
-            item.get();
-            int length = item.getShort() & 0xFFFF;
-            if (length > item.remaining()) {
-                throw new ProtocolException("user information sub-item longer than its item");
-            }
-            if (type == 0x58) {
-                if (length < 4) {
-                    throw new ProtocolException("user identity sub-item too short");
-                }
-                int identityType = item.get() & 0xFF;
-                boolean positive = item.get() == 1;
-                int primaryLength = item.getShort() & 0xFFFF;
-                if (primaryLength > length - 4) {
-                    throw new ProtocolException("user identity primary field longer than its sub-item");
-                }
-                byte[] primary = new byte[primaryLength];
-                item.get(primary);
-                return new UserIdentity(identityType, positive, primary);
-            }
-            item.position(item.position() + length);
+        int identityType = value.get() & 0xFF;
+        boolean positive = value.get() == 1;
+        int primaryLength = value.getShort() & 0xFFFF;
+        if (primaryLength > value.remaining()) {
+            throw new ProtocolException("user identity primary field longer than its sub-item");
         }
-        return null;
+        byte[] primary = new byte[primaryLength];
+        value.get(primary);
+        return new UserIdentity(identityType, positive, primary);
     }
 
     /** PS3.8 §9.3.2: AE titles are 16 bytes, space padded; leading and trailing spaces are not significant. */
@@ -179,8 +159,8 @@ final class Pdu {
     }
 
     /** UIDs may be padded with a trailing NUL (PS3.8 Annex F); neither NUL nor spaces are part of the UID. */
-    private static String uid(ByteBuffer b, int length) {
-        byte[] bytes = new byte[length];
+    private static String uid(ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         String s = new String(bytes, StandardCharsets.US_ASCII);
         int end = s.length();

@@ -45,7 +45,6 @@ class OrthancToDimseTest {
 
     private Process orthanc;
     private int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void startOrthanc() throws Exception {
@@ -114,18 +113,23 @@ class OrthancToDimseTest {
 
     private HttpResponse<String> storeThroughOrthanc(DicomFixtures.Builder instance, String modality)
             throws IOException, InterruptedException {
-        HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(url("/instances"))
+        HttpResponse<String> uploaded = http().send(HttpRequest.newBuilder(url("/instances"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(instance.bytes())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, uploaded.statusCode(), uploaded.body());
         String id = uploaded.body().replaceAll("(?s).*\"ID\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-        return http.send(HttpRequest.newBuilder(url("/modalities/" + modality + "/store"))
+        return http().send(HttpRequest.newBuilder(url("/modalities/" + modality + "/store"))
                 .POST(HttpRequest.BodyPublishers.ofString(id)).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(5)).build(),
+        return http().send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A client per request: Orthanc closes idle keep-alive connections, and a reused one would fail. */
+    private static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     private URI url(String path) {
