@@ -32,5 +32,9 @@ public enum AuditAction {
     /** A share link and its PIN exchanged for an access token (success), or refused (wrong PIN, locked, revoked...). */
     SHARE_EXCHANGE,
     /** An imaging administrator listing or downloading quarantined objects. */
-    QUARANTINE_READ
+    QUARANTINE_READ,
+    /** A bulk import started, cancelled or finished (its objects are STORE events of their own). */
+    IMPORT,
+    /** Reading the state or report of imports. */
+    IMPORT_READ
 }

@@ -94,6 +94,9 @@ public class AuditResponseFilter {
         if (path.startsWith("/api/break-glass")) {
             return "GET".equals(method) ? AuditAction.BREAK_GLASS_READ : AuditAction.BREAK_GLASS_REVIEW;
         }
+        if (path.startsWith("/api/imports")) {
+            return "GET".equals(method) ? AuditAction.IMPORT_READ : AuditAction.IMPORT;
+        }
         if (path.startsWith("/api/quarantine")) {
             return AuditAction.QUARANTINE_READ;
         }

@@ -51,6 +51,8 @@ public final class FhirAuditEvents {
             case CONSENT_REVOKE, BREAK_GLASS_REVIEW, ALERT_ACKNOWLEDGE, SHARE_REVOKE -> rest("update", "U");
             case CONSENT_READ, BREAK_GLASS_READ, AUDIT_READ, ACCESS_LOG_READ, ALERT_READ, SHARE_READ -> rest("search-type", "E");
             case QUARANTINE_READ -> rest("read", "R");
+            case IMPORT -> new Kind(DCM, "110107", "Import", "create", null, "C");
+            case IMPORT_READ -> rest("search-type", "E");
             case SHARE_EXCHANGE -> new Kind(DCM, "110114", "User Authentication", "create", null, "E");
         };
     }

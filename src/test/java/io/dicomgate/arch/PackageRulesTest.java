@@ -21,7 +21,7 @@ class PackageRulesTest {
             .importPackages("io.dicomgate");
 
     private static final String[] FEATURES = { "..qido..", "..wado..", "..stow..", "..consent..", "..render..", "..guard..",
-            "..share..", "..dimse.." };
+            "..share..", "..imports..", "..dimse.." };
     private static final String[] SHARED = { "..dicom..", "..index..", "..storage..", "..access..", "..audit..", "..web..", "..ingest..",
         "..metrics.." };
 

@@ -32,6 +32,8 @@ class FhirAuditEventsTest {
             Map.entry(AuditAction.SHARE_READ, List.of("rest", "search-type", "E")),
             Map.entry(AuditAction.SHARE_EXCHANGE, List.of("110114", "create", "E")),
             Map.entry(AuditAction.QUARANTINE_READ, List.of("rest", "read", "R")),
+            Map.entry(AuditAction.IMPORT, List.of("110107", "create", "C")),
+            Map.entry(AuditAction.IMPORT_READ, List.of("rest", "search-type", "E")),
             Map.entry(AuditAction.ALERT_ACKNOWLEDGE, List.of("rest", "update", "U")));
 
     /** Every action, so a new one without an expected coding here fails instead of passing unseen. */

@@ -35,6 +35,7 @@ import java.util.function.IntFunction;
 import io.dicomgate.demo.DicomWebClient;
 import io.dicomgate.demo.LocalStack;
 import io.dicomgate.testsupport.DicomFixtures;
+import io.dicomgate.testsupport.OrthancServer;
 import io.dicomgate.testsupport.S3ProxyServer;
 
 /**
@@ -184,7 +185,7 @@ final class VersusOrthanc {
     }
 
     private void orthanc() throws Exception {
-        try (OrthancProcess orthancProcess = OrthancProcess.start(dir.resolve("orthanc"))) {
+        try (OrthancServer orthancProcess = OrthancServer.start(dir.resolve("orthanc"), OrthancServer.Options.open())) {
             String issuer = stack.keycloak().issuerUrl();
             Server orthanc = new Server("Orthanc " + orthancProcess.version(), orthancProcess.dicomwebUrl(), null,
                     orthancProcess.pid());

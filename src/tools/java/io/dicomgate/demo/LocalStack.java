@@ -103,6 +103,7 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack = new LocalStack(config, config.appPort() == 0 ? freePort() : config.appPort());
         try {
             Files.createDirectories(config.dataDir());
+            Files.createDirectories(config.dataDir().resolve("import"));
             stack.startPostgres();
             stack.startKeycloak();
             stack.startApp(config.appJvmArgs());
@@ -255,6 +256,11 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("DICOMGATE_STORAGE_ROOT", config.dataDir().resolve("storage").toAbsolutePath().toString());
+        // Folder imports (bin/import) read only under these folders: the demo's import folder, or the
+        // caller's DICOMGATE_IMPORTS_FOLDER_ROOTS (comma-separated).
+        String roots = System.getenv("DICOMGATE_IMPORTS_FOLDER_ROOTS");
+        env.put("DICOMGATE_IMPORTS_FOLDER_ROOTS", roots == null || roots.isBlank()
+                ? config.dataDir().resolve("import").toAbsolutePath().toString() : roots.trim());
         // The demo realm's user-directory client (consents bind to the account a username names).
         env.put("DICOMGATE_DIRECTORY_CLIENT_SECRET", DIRECTORY_DEMO_SECRET);
         env.putAll(config.appEnv());

@@ -27,7 +27,7 @@ import io.dicomgate.dicom.MultipartRelatedReader;
 
 /**
  * A DICOMweb server: QIDO-RS (PS3.18 §10.6) walks studies, their series and each series' instances
- * (pages of {@value #PAGE} with {@code limit}/{@code offset}, PS3.18 §8.3.4.4), and WADO-RS (PS3.18
+ * (pages of {@value #PAGE} by default, with {@code limit}/{@code offset}, PS3.18 §8.3.4.4), and WADO-RS (PS3.18
  * §10.4) retrieves each instance with {@code transfer-syntax=*} so the archive sends the bytes it
  * holds instead of transcoding them (PS3.18 §8.7.3.5.2); a server that refuses {@code *} is asked
  * again for its default. The multipart response is read part by part straight into staging files.
@@ -47,12 +47,19 @@ final class DicomWebSource implements ImportSource {
     private static final String DICOM_DEFAULT = "multipart/related; type=\"application/dicom\"";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final int page;
     private final String root;
     private final String user;
     private final String authorization;
     private final HttpClient http;
 
     DicomWebSource(SourceSpec spec) throws IOException {
+        this(spec, PAGE);
+    }
+
+    /** With another QIDO-RS page size (tests walk several pages of a small archive). */
+    DicomWebSource(SourceSpec spec, int page) throws IOException {
+        this.page = page;
         String url = spec.dicomwebUri().toString();
         root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         user = spec.username();
@@ -84,9 +91,9 @@ final class DicomWebSource implements ImportSource {
     @Override
     public void list(Consumer<SourceItem> items, BiConsumer<String, String> errors) throws IOException {
         String previousFirst = null;
-        for (int offset = 0;; offset += PAGE) {
-            JsonNode page = qido("/studies?limit=" + PAGE + "&offset=" + offset + "&includefield=0020000D");
-            List<String> studies = uids(page, "0020000D", errors, "studies");
+        for (int offset = 0;; offset += page) {
+            JsonNode matches = qido("/studies?limit=" + page + "&offset=" + offset + "&includefield=0020000D");
+            List<String> studies = uids(matches, "0020000D", errors, "studies");
             if (studies.isEmpty()) {
                 return;
             }
@@ -98,7 +105,7 @@ final class DicomWebSource implements ImportSource {
             for (String study : studies) {
                 listStudy(study, items, errors);
             }
-            if (page.size() < PAGE) {
+            if (matches.size() < page) {
                 return;
             }
         }
@@ -117,14 +124,14 @@ final class DicomWebSource implements ImportSource {
             String path = "/studies/" + study + "/series/" + serie + "/instances";
             List<String> instances = new ArrayList<>();
             try {
-                for (int offset = 0;; offset += PAGE) {
-                    JsonNode page = qido(path + "?limit=" + PAGE + "&offset=" + offset + "&includefield=00080018");
-                    List<String> uids = uids(page, "00080018", errors, study + "/" + serie);
+                for (int offset = 0;; offset += page) {
+                    JsonNode matches = qido(path + "?limit=" + page + "&offset=" + offset + "&includefield=00080018");
+                    List<String> uids = uids(matches, "00080018", errors, study + "/" + serie);
                     if (uids.isEmpty() || offset > 0 && instances.contains(uids.getFirst())) {
                         break;
                     }
                     instances.addAll(uids);
-                    if (page.size() < PAGE) {
+                    if (matches.size() < page) {
                         break;
                     }
                 }
@@ -245,6 +252,7 @@ final class DicomWebSource implements ImportSource {
         return switch (status) {
             case 401 -> new IOException("the DICOMweb server refused the credentials (HTTP 401)");
             case 403 -> new IOException("the DICOMweb server denied access (HTTP 403)");
+            case 404 -> new IOException(transaction + " answered HTTP 404 (is the url the DICOMweb service root?)");
             default -> new IOException(transaction + " answered HTTP " + status);
         };
     }

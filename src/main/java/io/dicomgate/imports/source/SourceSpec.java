@@ -7,9 +7,13 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What a client asks to import from (JSON body of {@code POST /api/imports}). {@link #toString()}
- * never shows the password or the bearer token.
+ * never shows the password or the bearer token, and Jackson reads them but never writes them: a
+ * spec serialized into a job row or a report holds no secret ({@link #withoutSecrets()} for the same
+ * in Java).
  *
  * @param type          {@code folder}, {@code ftp}, {@code dicomweb} or {@code dimse}
  * @param path          folder: absolute path of the directory tree
@@ -30,8 +34,9 @@ import java.util.Locale;
  *                      the JDK's trust store (the host name is still checked)
  * @param maxEntryBytes folder and ftp zip archives: most uncompressed bytes of one entry (default 4 GiB)
  */
-public record SourceSpec(String type, String path, String url, String username, String password,
-        String bearerToken, String host, Integer port, String calledAe, String callingAe, String retrieve,
+public record SourceSpec(String type, String path, String url, String username,
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) String password,
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) String bearerToken, String host, Integer port, String calledAe, String callingAe, String retrieve,
         String tls, String caFile, Long maxEntryBytes) {
 
     public static final String FOLDER = "folder";
@@ -63,6 +68,12 @@ public record SourceSpec(String type, String path, String url, String username, 
     public static SourceSpec dimse(String host, int port, String calledAe, String callingAe) {
         return new SourceSpec(DIMSE, null, null, null, null, null, host, port, calledAe, callingAe, C_GET, null, null,
                 null);
+    }
+
+    /** The same spec without password and bearer token, e.g. to keep with the job. */
+    public SourceSpec withoutSecrets() {
+        return new SourceSpec(type, path, url, username, null, null, host, port, calledAe, callingAe, retrieve, tls, caFile,
+                maxEntryBytes);
     }
 
     /** The type, lower-cased; IllegalArgumentException when missing or unknown. */

@@ -3,6 +3,7 @@ package io.dicomgate.imports.source;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +34,7 @@ final class ZipArchives {
      */
     static void expand(Path zip, String keyPrefix, long maxEntryBytes, StagingFiles staging, ObjectConsumer objects)
             throws IOException {
-        try (ZipFile archive = new ZipFile(zip.toFile())) {
+        try (ZipFile archive = open(zip)) {
             Enumeration<? extends ZipEntry> entries = archive.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
@@ -53,6 +54,25 @@ final class ZipArchives {
             }
         } catch (ZipException e) {
             throw new IOException("not a readable zip archive: " + Keys.message(e), e);
+        }
+    }
+
+    /**
+     * UTF-8 names first (APPNOTE.TXT §4.4.4, and what the JDK expects); an archive made by an old
+     * Windows tool names its entries in code page 437, which UTF-8 may refuse.
+     */
+    private static ZipFile open(Path zip) throws IOException {
+        try {
+            return new ZipFile(zip.toFile());
+        } catch (ZipException e) {
+            if (!Charset.isSupported("IBM437")) {
+                throw e;
+            }
+            try {
+                return new ZipFile(zip.toFile(), Charset.forName("IBM437"));
+            } catch (ZipException again) {
+                throw e;
+            }
         }
     }
 

@@ -109,6 +109,19 @@ class FolderSourceTest {
     }
 
     @Test
+    void entryNamesInCodePage437AsOldWindowsToolsWroteThem() throws IOException {
+        byte[] a = DicomFixtures.instance().bytes();
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(share.resolve("old.zip")),
+                java.nio.charset.Charset.forName("IBM437"))) {
+            entry(zip, "Müller/IM1", a);
+        }
+        ImportSource source = ImportSources.open(SourceSpec.folder(share.toString()));
+        Harvest harvest = Harvest.listed(source, staging).fetchAll(source);
+        assertEquals(Map.of(), harvest.fetchErrors);
+        assertArrayEquals(a, harvest.objects.get("old.zip!/Müller/IM1"));
+    }
+
+    @Test
     void anEntryInflatingBeyondTheLimitIsSkippedNotStaged() throws IOException {
         byte[] a = DicomFixtures.instance().bytes();
         Path archive = share.resolve("bomb.zip");

@@ -26,6 +26,8 @@ import java.util.zip.ZipOutputStream;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.command.CommandFactoryFactory;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.UserManager;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
@@ -52,8 +54,11 @@ class FtpSourceTest {
     static Path home;
     static Path caPem;
     static FtpServer server;
+    static FtpServer listOnlyServer;
     static int plainPort;
+    static int listOnlyPort;
     static int tlsPort;
+    static int implicitPort;
     static final Map<String, byte[]> FILES = new TreeMap<>();
 
     @BeforeAll
@@ -84,12 +89,14 @@ class FtpSourceTest {
         FtpServerFactory factory = new FtpServerFactory();
         plainPort = freePort();
         tlsPort = freePort();
-        factory.addListener("default", listener(plainPort, null));
+        factory.addListener("default", listener(plainPort, null, false));
         SslConfigurationFactory ssl = new SslConfigurationFactory();
         ssl.setKeystoreFile(keyStore.toFile());
         ssl.setKeystorePassword(storePassword);
         ssl.setKeystoreType("PKCS12");
-        factory.addListener("tls", listener(tlsPort, ssl));
+        factory.addListener("tls", listener(tlsPort, ssl, false));
+        implicitPort = freePort();
+        factory.addListener("implicit", listener(implicitPort, ssl, true));
         UserManager users = new PropertiesUserManagerFactory().createUserManager();
         BaseUser user = new BaseUser();
         user.setName(USER);
@@ -99,9 +106,24 @@ class FtpSourceTest {
         factory.setUserManager(users);
         server = factory.createServer();
         server.start();
+
+        // A second server that does not announce MLST in FEAT, like many old ones: LIST is used.
+        FtpServerFactory old = new FtpServerFactory();
+        listOnlyPort = freePort();
+        old.addListener("default", listener(listOnlyPort, null, false));
+        old.setUserManager(users);
+        CommandFactoryFactory commands = new CommandFactoryFactory();
+        commands.addCommand("FEAT", (session, context, request) -> {
+            session.resetState();
+            session.write(new DefaultFtpReply(211, "Extensions supported\n SIZE\n UTF8\nEnd"));
+        });
+        old.setCommandFactory(commands.createCommandFactory());
+        listOnlyServer = old.createServer();
+        listOnlyServer.start();
     }
 
-    private static org.apache.ftpserver.listener.Listener listener(int port, SslConfigurationFactory ssl) {
+    private static org.apache.ftpserver.listener.Listener listener(int port, SslConfigurationFactory ssl,
+            boolean implicit) {
         ListenerFactory listener = new ListenerFactory();
         listener.setServerAddress("127.0.0.1");
         listener.setPort(port);
@@ -109,7 +131,7 @@ class FtpSourceTest {
         data.setPassiveAddress("127.0.0.1");
         if (ssl != null) {
             listener.setSslConfiguration(ssl.createSslConfiguration());
-            listener.setImplicitSsl(false);
+            listener.setImplicitSsl(implicit);
             data.setSslConfiguration(ssl.createSslConfiguration());
         }
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
@@ -120,6 +142,9 @@ class FtpSourceTest {
     static void stopServer() {
         if (server != null) {
             server.stop();
+        }
+        if (listOnlyServer != null) {
+            listOnlyServer.stop();
         }
     }
 
@@ -138,6 +163,18 @@ class FtpSourceTest {
             assertEquals(Map.of("notes.txt", DicomSniffer.NOT_DICOM), harvest.skipped);
             assertEquals(0, harvest.leftInStaging());
             assertEquals("ftp://importer@127.0.0.1:" + plainPort + "/export", source.key());
+        }
+    }
+
+    @Test
+    void aServerWithoutMlsdIsWalkedWithList() throws IOException {
+        try (ImportSource source = open("ftp://127.0.0.1:" + listOnlyPort + "/export", PASSWORD, null, null)) {
+            Harvest harvest = Harvest.listed(source, Files.createTempDirectory(tmp, "staging"));
+            assertEquals(List.of("PAT1/ST1/IM1", "PAT1/ST1/IM2.dcm", "PAT2/with space é.dcm", "cd.zip", "notes.txt"),
+                    harvest.keys());
+            harvest.fetchAll(source);
+            assertEquals(Map.of(), harvest.fetchErrors);
+            FILES.forEach((key, bytes) -> assertArrayEquals(bytes, harvest.objects.get(key), key));
         }
     }
 
@@ -201,6 +238,16 @@ class FtpSourceTest {
             assertEquals(FILES.keySet(), harvest.objects.keySet());
             FILES.forEach((key, bytes) -> assertArrayEquals(bytes, harvest.objects.get(key), key));
             assertTrue(source.display().endsWith("(AUTH TLS)"), source.display());
+        }
+    }
+
+    @Test
+    void implicitFtps() throws IOException {
+        try (ImportSource source = open("ftps://127.0.0.1:" + implicitPort + "/export", PASSWORD, null, caPem.toString())) {
+            Harvest harvest = Harvest.listed(source, Files.createTempDirectory(tmp, "staging")).fetchAll(source);
+            assertEquals(Map.of(), harvest.fetchErrors);
+            FILES.forEach((key, bytes) -> assertArrayEquals(bytes, harvest.objects.get(key), key));
+            assertTrue(source.display().startsWith("ftps://importer@127.0.0.1:"), source.display());
         }
     }
 

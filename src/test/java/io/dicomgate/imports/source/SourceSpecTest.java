@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -73,6 +75,20 @@ class SourceSpecTest {
             assertFalse(text.contains(secret), text);
         }
         assertTrue(text.contains("***"));
+    }
+
+    @Test
+    void jacksonReadsTheSecretsButNeverWritesThem() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        SourceSpec spec = json.readValue("""
+                {"type":"dicomweb","url":"https://pacs.example/dicom-web","username":"u","password":"pw-secret-1"}
+                """, SourceSpec.class);
+        assertEquals("pw-secret-1", spec.password());
+        assertEquals("u", spec.username());
+        String written = json.writeValueAsString(spec);
+        assertFalse(written.contains("pw-secret-1"), written);
+        assertTrue(written.contains("\"username\":\"u\""), written);
+        assertEquals(null, spec.withoutSecrets().password());
     }
 
     @Test

@@ -1,0 +1,18 @@
+package io.dicomgate.imports;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Imports (README "Moving in from an open archive"). */
+@ConfigMapping(prefix = "dicomgate.imports")
+public interface ImportConfig {
+
+    /**
+     * The folders a folder import may read from (and below). None configured: folder imports are
+     * refused, so the API cannot be pointed at the server's own files.
+     */
+    Optional<List<Path>> folderRoots();
+}
