@@ -155,7 +155,13 @@ final class Pdu {
 
     /** PS3.8 §9.3.2: AE titles are 16 bytes, space padded; leading and trailing spaces are not significant. */
     private static String aeTitle(byte[] body, int offset) {
-        return new String(body, offset, 16, StandardCharsets.US_ASCII).trim();
+        StringBuilder ae = new StringBuilder(16);
+        for (int i = offset; i < offset + 16; i++) {
+            int c = body[i] & 0xFF;
+            // PS3.5 §6.2: no control characters in an AE; replaced so a hostile title cannot forge log lines.
+            ae.append(c >= 0x20 && c < 0x7F ? (char) c : '?');
+        }
+        return ae.toString().trim();
     }
 
     /** UIDs may be padded with a trailing NUL (PS3.8 Annex F); neither NUL nor spaces are part of the UID. */
