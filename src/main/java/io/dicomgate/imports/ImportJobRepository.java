@@ -28,9 +28,6 @@ import io.dicomgate.index.IndexException;
 @ApplicationScoped
 public class ImportJobRepository {
 
-    /** A job whose node has not written its heartbeat for this long is interrupted (its node died). */
-    static final Duration STALE = Duration.ofSeconds(30);
-
     private static final String COLUMNS = """
             id, state, source_display, source_type, started_by, started_at, finished_at, listing_done, discovered,
             skipped, stored, already_present, coerced, quarantined, source_errors, failed, bytes, error""";
@@ -45,9 +42,12 @@ public class ImportJobRepository {
     }
 
     private final DataSource dataSource;
+    /** A job whose node has not written its heartbeat for this long is interrupted (its node died). */
+    private final Duration stale;
 
-    public ImportJobRepository(DataSource dataSource) {
+    public ImportJobRepository(DataSource dataSource, ImportConfig config) {
         this.dataSource = dataSource;
+        this.stale = config.staleAfter();
     }
 
     /**
@@ -94,7 +94,7 @@ public class ImportJobRepository {
                 UPDATE import_job SET state = 'INTERRUPTED', finished_at = heartbeat_at,
                     error = 'the node running this import stopped'
                 WHERE state = 'RUNNING' AND heartbeat_at < ?""")) {
-            ps.setTimestamp(1, Timestamp.from(Instant.now().minus(STALE)));
+            ps.setTimestamp(1, Timestamp.from(Instant.now().minus(stale)));
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new IndexException(e);

@@ -50,13 +50,17 @@ public class IndexWriter {
         this.dataSource = dataSource;
     }
 
-    /** SHA-256 of the stored instance with this SOP Instance UID, if any (one autocommit read, no transaction). */
-    public Optional<String> storedDigest(String sopInstanceUid) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT sha256 FROM instance WHERE sop_instance_uid = ?")) {
+    /** The stored object of a SOP Instance UID: its SHA-256 and blob key. */
+    public record StoredObject(String sha256, String blobKey) {
+    }
+
+    /** The stored instance with this SOP Instance UID, if any (one autocommit read, no transaction). */
+    public Optional<StoredObject> stored(String sopInstanceUid) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT sha256, blob_key FROM instance WHERE sop_instance_uid = ?")) {
             ps.setString(1, sopInstanceUid);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(new StoredObject(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IndexException(e);

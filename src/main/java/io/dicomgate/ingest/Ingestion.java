@@ -153,11 +153,16 @@ public class Ingestion {
         }
         IngestResult success = new IngestResult(Status.STORED, sopClass, sopInstance, studyUid, seriesUid, null, null,
                 read.fixes());
-        Optional<String> existing = index.storedDigest(sopInstance);
+        Optional<IndexWriter.StoredObject> existing = index.stored(sopInstance);
         if (existing.isPresent()) {
-            if (existing.get().equals(read.sha256())) {
+            if (existing.get().sha256().equals(read.sha256())) {
                 return new IngestResult(Status.ALREADY_PRESENT, sopClass, sopInstance, studyUid, seriesUid, null,
                         "stored before with identical bytes", read.fixes());
+            }
+            if (SameDataSet.compare(blobs, existing.get().blobKey(), read.file(), read.structure())) {
+                // Another File Meta around the same data set (written by another archive or a C-GET).
+                return new IngestResult(Status.ALREADY_PRESENT, sopClass, sopInstance, studyUid, seriesUid, null,
+                        "stored before with an identical data set (other File Meta Information)", read.fixes());
             }
             return refuse(session, original, originalSha, FailureReason.DUPLICATE_SOP_INSTANCE,
                     "conflict: this SOP Instance UID is stored with other bytes", known, sopClass, sopInstance);

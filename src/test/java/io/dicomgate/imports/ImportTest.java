@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +78,7 @@ class ImportTest {
         write(share.resolve("broken/cut.dcm"), Arrays.copyOf(whole, whole.length - 3000));
         write(share.resolve("conflict/same-uid.dcm"), conflicting);
 
+        long quarantinedBefore = count("SELECT count(*) FROM quarantine WHERE source = 'import'");
         JsonPath job = runToEnd(share);
         assertEquals("DONE", job.getString("state"));
         assertEquals(4, job.getLong("counts.stored"), job.prettify());
@@ -102,7 +101,8 @@ class ImportTest {
         assertEquals("QUARANTINED", outcomeOf(items, "broken/cut.dcm"));
         assertEquals("CONFLICT", outcomeOf(items, "conflict/same-uid.dcm"));
         assertEquals("SKIPPED", outcomeOf(items, "notes.txt"), "not DICOM: reported, not stored");
-        assertEquals(2, count("SELECT count(*) FROM quarantine WHERE source = 'import'"));
+        assertEquals(quarantinedBefore + 2, count("SELECT count(*) FROM quarantine WHERE source = 'import'"),
+                "other import tests of this JVM quarantine too");
         assertTrue(count("SELECT count(*) FROM audit_log WHERE action = 'STORE' AND detail = 'import "
                 + job.getString("id") + "'") >= 3, "STORE events per patient and study of each group");
         assertEquals(1, count("SELECT count(*) FROM audit_log WHERE action = 'IMPORT' AND detail LIKE 'import "
@@ -132,7 +132,7 @@ class ImportTest {
         }
         String id = start(share, 1);
         Api.as(Api.ADMIN).post("/api/imports/" + id + "/cancel").then().statusCode(202);
-        JsonPath cancelled = awaitEnd(id);
+        JsonPath cancelled = ImportJobs.awaitEnd(id);
         assertEquals("CANCELLED", cancelled.getString("state"), cancelled.prettify());
         long before = cancelled.getLong("counts.stored");
         assertTrue(before < 400, "stopped before the end");
@@ -164,27 +164,12 @@ class ImportTest {
     }
 
     private static JsonPath runToEnd(Path folder) throws InterruptedException {
-        return awaitEnd(start(folder, 2));
+        return ImportJobs.awaitEnd(start(folder, 2));
     }
 
     private static String start(Path folder, int parallelism) {
-        return Api.as(Api.ADMIN).contentType("application/json")
-                .body("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath()
-                        + "\"}, \"parallelism\": " + parallelism + "}")
-                .post("/api/imports").then().statusCode(202).body("state", equalTo("RUNNING"))
-                .extract().jsonPath().getString("id");
-    }
-
-    private static JsonPath awaitEnd(String id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            JsonPath job = Api.as(Api.ADMIN).get("/api/imports/" + id).then().statusCode(200).extract().jsonPath();
-            if (!"RUNNING".equals(job.getString("state"))) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("import " + id + " did not end");
+        return ImportJobs.start("{\"source\": {\"type\": \"folder\", \"path\": \"" + folder.toAbsolutePath()
+                + "\"}, \"parallelism\": " + parallelism + "}");
     }
 
     private static String outcomeOf(List<Map<String, Object>> items, String item) {
@@ -201,9 +186,7 @@ class ImportTest {
     }
 
     private static byte[] retrieve(DicomFixtures.Builder instance) {
-        return Api.as(Api.ADMIN).accept("application/dicom; transfer-syntax=*").get("/dicomweb/studies/"
-                + instance.studyUid() + "/series/" + instance.seriesUid() + "/instances/" + instance.sopUid())
-                .then().statusCode(200).extract().asByteArray();
+        return ImportJobs.retrieve(instance);
     }
 
     private static void write(Path file, byte[] bytes) throws Exception {

@@ -90,6 +90,8 @@ public final class Benchmark {
                                              figure for both and the ratio (see VersusOrthanc)
                           --versus stores    the S3 store (s3proxy) next to the filesystem store, then two
                                              nodes on one database and bucket next to one (2000 instances)
+                          --versus import    STOW-RS next to a folder import (POST /api/imports, parallelism 4
+                                             and 8) of as many other instances into one node (2000 each)
                           --versus-instances N  its data set: N instances of 512x512x16 bit, 100 per study (10000)
                           --versus-runs N    requests per latency figure per server (200)
                           --versus-qido-runs N  runs per QIDO/metadata figure per server (50)
@@ -135,8 +137,10 @@ public final class Benchmark {
     private void run() throws Exception {
         String mode = opts.containsKey("versus") ? "versus" : opts.containsKey("index-scale") ? "index-scale"
                 : opts.containsKey("big-stow") ? "big-stow" : "dataset";
-        if (mode.equals("versus") && (!List.of("orthanc", "stores").contains(opts.get("versus")) || opts.containsKey("url"))) {
-            throw new IllegalArgumentException("--versus takes orthanc or stores, and starts its own stack (no --url)");
+        if (mode.equals("versus") && (!List.of("orthanc", "stores", "import").contains(opts.get("versus"))
+                || opts.containsKey("url"))) {
+            throw new IllegalArgumentException("--versus takes orthanc, stores or import, and starts its own stack"
+                    + " (no --url)");
         }
         if (opts.containsKey("url")) {
             dicomweb = opts.get("url") + "/dicomweb";
@@ -157,10 +161,18 @@ public final class Benchmark {
                 jvm.add("-Ddicomgate.guard.role." + role + ".patients-per-hour=1000000000");
                 jvm.add("-Ddicomgate.guard.role." + role + ".bytes-per-hour=1000000G");
             }
+            // --versus import writes its folders under <data dir>/import: the node may import from there.
+            Map<String, String> appEnv = "import".equals(opts.get("versus")) ? Map.of("DICOMGATE_IMPORTS_FOLDER_ROOTS",
+                    Files.createDirectories(dataDir.resolve("import")).toAbsolutePath().toString()) : Map.of();
+            Path realm = LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json");
+            if ("import".equals(opts.get("versus"))) {
+                // Keycloak wants the realm's file named after the realm.
+                realm = VersusOrthanc.withImportClient(realm, dataDir.resolve("bench-realm")
+                        .resolve(realm.getFileName()));
+            }
             stack = LocalStack.start(new LocalStack.Config(dataDir, 0, 0, 0, false,
-                    LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"),
-                    LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json"),
-                    LocalStack.pathSetting("dicomgate.demo.app-jar", "target/quarkus-app/quarkus-run.jar"), jvm));
+                    LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"), realm,
+                    LocalStack.pathSetting("dicomgate.demo.app-jar", "target/quarkus-app/quarkus-run.jar"), jvm, appEnv));
             dicomweb = stack.dicomwebUrl();
             issuer = stack.keycloak().issuerUrl();
         }

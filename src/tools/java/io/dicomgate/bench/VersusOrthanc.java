@@ -32,6 +32,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.dicomgate.demo.DicomWebClient;
 import io.dicomgate.demo.LocalStack;
 import io.dicomgate.testsupport.DicomFixtures;
@@ -56,6 +60,9 @@ final class VersusOrthanc {
     private static final String BOUNDARY = "dicomgate-versus-7c1e";
     private static final int PER_SERIES = 50;
     private static final int PER_STUDY = 2 * PER_SERIES;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String IMPORT_CLIENT = "dicomgate-bench-import";
+    private static final String IMPORT_SECRET = "dicomgate-bench-import-demo-secret";
 
     /** One server under test: where its DICOMweb API is and how a request authenticates. */
     private record Server(String name, List<String> dicomwebs, DicomWebClient.Tokens tokens, long pid, AtomicInteger turn) {
@@ -100,19 +107,154 @@ final class VersusOrthanc {
         this.opts = opts;
         this.stack = stack;
         this.dir = dir;
-        boolean stores = "stores".equals(opts.get("versus"));
-        this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", stores ? "2000" : "10000")) / PER_STUDY
-                * PER_STUDY;
-        this.generated = stores ? 2 * instances : instances;
+        String versus = opts.get("versus");
+        boolean fresh = "stores".equals(versus) || "import".equals(versus);
+        int unit = "import".equals(versus) ? 2 * PER_STUDY : PER_STUDY;   // import: two halves of whole studies
+        this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", fresh ? "2000" : "10000")) / unit * unit;
+        // import: [0, n) by STOW, [n, 2n) by the import, then one study each to warm up both roads.
+        this.generated = "import".equals(versus) ? 2 * instances + 2 * PER_STUDY : fresh ? 2 * instances : instances;
     }
 
     void run() throws Exception {
         generate();
-        if ("stores".equals(opts.get("versus"))) {
-            stores();
-        } else {
-            orthanc();
+        switch (String.valueOf(opts.get("versus"))) {
+            case "stores" -> stores();
+            case "import" -> imports();
+            default -> orthanc();
         }
+    }
+
+    /**
+     * The two roads into one node (filesystem store, durable PostgreSQL): STOW-RS in the shapes of the
+     * other modes, and a folder import ({@code POST /api/imports}) of as many other instances of the
+     * same shape, written into the node's import folder beforehand and timed from the POST to the job's
+     * DONE (polled every 200 ms). Issue #10: the import is to reach 90 % of the STOW rate.
+     */
+    private void imports() throws Exception {
+        String issuer = stack.keycloak().issuerUrl();
+        Server ingest = new Server("dicomgate", stack.dicomwebUrl(), DicomWebClient.Tokens.clientCredentials(issuer,
+                "dicomgate-ingest", "dicomgate-ingest-demo-secret"), stack.appPid());
+        DicomWebClient.Tokens admin = DicomWebClient.Tokens.clientCredentials(issuer, IMPORT_CLIENT, IMPORT_SECRET);
+        int half = instances / 2;
+        int warm = 2 * instances;
+        Path root = dir.resolve("import");
+        Path[] folders = {importFolder(root, "warm-up", warm + PER_STUDY, warm + 2 * PER_STUDY),
+            importFolder(root, "parallelism-4", instances, instances + half),
+            importFolder(root, "parallelism-8", instances + half, 2 * instances)};
+        long bytesEach = Files.size(file(0));
+        System.out.printf("%nimport vs STOW: dicomgate at %s, import folder %s; %d instances by STOW, %d by import"
+                + " (%.2f MB each); %d cores, load average %s%n%n", stack.appUrl(), root, instances, instances,
+                bytesEach / 1e6, Runtime.getRuntime().availableProcessors(), Representations.loadAverage());
+
+        // Untimed: one study by each road, so neither pays for the JIT and the first connections alone.
+        stowRound(ingest, warm, warm + PER_STUDY, 10, 4);
+        importFolder(admin, folders[0], PER_STUDY, 4);
+
+        // Interleaved, so load from elsewhere falls on both roads alike.
+        double[] stow1 = stowRound(ingest, 0, half, 1, 8);
+        double[] import4 = importFolder(admin, folders[1], half, 4);
+        double[] stow10 = stowRound(ingest, half, instances, 10, 4);
+        double[] import8 = importFolder(admin, folders[2], instances - half, 8);
+
+        String[] roads = {"STOW, 1 instance per request, 8 clients", "STOW, 10 instances per request, 4 clients",
+            "folder import, parallelism 4", "folder import, parallelism 8"};
+        double[][] runs = {stow1, stow10, import4, import8};
+        System.out.printf("%n| road | instances | seconds | inst/s | MB/s |%n|---|---|---|---|---|%n");
+        for (int i = 0; i < roads.length; i++) {
+            double rate = runs[i][0] / runs[i][1];
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f |%n", roads[i], runs[i][0], runs[i][1],
+                    rate, rate * bytesEach / 1e6);
+        }
+        System.out.printf("%n| import ÷ STOW | ÷ %s | ÷ %s |%n|---|---|---|%n", roads[0], roads[1]);
+        for (int i = 2; i < roads.length; i++) {
+            double rate = runs[i][0] / runs[i][1];
+            System.out.printf(Locale.ROOT, "| %s | %.2f× | %.2f× |%n", roads[i], rate / (stow1[0] / stow1[1]),
+                    rate / (stow10[0] / stow10[1]));
+        }
+        double bestStow = Math.max(stow1[0] / stow1[1], stow10[0] / stow10[1]);
+        double bestImport = Math.max(import4[0] / import4[1], import8[0] / import8[1]);
+        System.out.printf(Locale.ROOT, "%nissue #10: the faster import reaches %.0f %% of the faster STOW shape (goal:"
+                + " 90 %%)%n", 100 * bestImport / bestStow);
+        System.out.printf("dicomgate process after the run: %s%n", Benchmark.procStatus(stack.appPid()));
+        System.out.printf("%nload average at the end (1/5/15 min): %s%n", Representations.loadAverage());
+    }
+
+    /**
+     * The demo realm plus {@value #IMPORT_CLIENT}, a machine client with role {@code imaging-admin} and
+     * scope {@code system/ImagingStudy.cruds}: an import stores as the caller who started it, and no demo
+     * account has both (the admin signs in through the viewer, whose scopes only read).
+     */
+    static Path withImportClient(Path realmFile, Path copy) throws IOException {
+        ObjectNode realm = (ObjectNode) JSON.readTree(realmFile.toFile());
+        for (JsonNode client : realm.withArray("clients")) {
+            if (client.path("clientId").asText().equals("dicomgate-ingest")) {
+                ObjectNode bench = client.deepCopy();
+                bench.remove("id");
+                bench.put("clientId", IMPORT_CLIENT).put("name", "benchmark import client").put("secret", IMPORT_SECRET)
+                        .put("description", "bin/bench --versus import only");
+                realm.withArray("clients").add(bench);
+                break;
+            }
+        }
+        realm.withArray("users").addObject().put("username", "service-account-" + IMPORT_CLIENT).put("enabled", true)
+                .put("serviceAccountClientId", IMPORT_CLIENT).putArray("realmRoles").add("imaging-admin");
+        Files.createDirectories(copy.getParent());
+        JSON.writeValue(copy.toFile(), realm);
+        return copy;
+    }
+
+    /** Instances [from, to) as files in a new folder under the import root (hard links where possible). */
+    private Path importFolder(Path root, String name, int from, int to) throws IOException {
+        Path folder = Files.createDirectories(root.resolve(name));
+        for (int i = from; i < to; i++) {
+            Path target = folder.resolve(file(i).getFileName());
+            try {
+                Files.createLink(target, file(i));
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(file(i), target);
+            }
+        }
+        return folder;
+    }
+
+    /**
+     * Imports the folder with this parallelism and waits for the job's end; checks that every one of
+     * the {@code expected} objects was stored. Returns {objects, seconds from the POST to DONE}.
+     */
+    private double[] importFolder(DicomWebClient.Tokens admin, Path folder, int expected, int parallelism)
+            throws Exception {
+        String body = JSON.writeValueAsString(Map.of("source", Map.of("type", "folder", "path",
+                folder.toAbsolutePath().toString()), "parallelism", parallelism));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/imports"))
+                .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + admin.get())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Benchmark.check(r.statusCode() == 202, "POST /api/imports answered " + r.statusCode() + ": " + r.body());
+        String id = JSON.readTree(r.body()).path("id").asText();
+        JsonNode job;
+        do {
+            Thread.sleep(200);
+            HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/imports/" + id))
+                    .timeout(Duration.ofMinutes(1)).header("Authorization", "Bearer " + admin.get()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Benchmark.check(g.statusCode() == 200, "GET /api/imports/" + id + " answered " + g.statusCode());
+            job = JSON.readTree(g.body());
+        } while (job.path("state").asText().equals("RUNNING"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        JsonNode counts = job.path("counts");
+        long stored = counts.path("stored").asLong() + counts.path("coerced").asLong();
+        if (!job.path("state").asText().equals("DONE") || stored != expected) {
+            HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(stack.appUrl() + "/api/imports/"
+                    + id + "/report?limit=3")).header("Authorization", "Bearer " + admin.get()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            throw new IllegalStateException("import of " + folder.getFileName() + " ended " + job.path("state").asText()
+                    + " with " + counts + " (expected " + expected + " stored); report: " + report.body());
+        }
+        System.out.printf(Locale.ROOT, "  %-44s %5d objects in %6.1f s (server: %.1f s), %.1f MB%n",
+                "import " + folder.getFileName(), stored, seconds, job.path("elapsedSeconds").asDouble(),
+                job.path("bytes").asLong() / 1e6);
+        return new double[] {stored, seconds};
     }
 
     /**

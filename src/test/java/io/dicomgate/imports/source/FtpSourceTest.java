@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,16 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.command.CommandFactoryFactory;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.UserManager;
-import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
-import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
-import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,30 +81,25 @@ class FtpSourceTest {
                 "-file", caPem.toString());
 
         FtpServerFactory factory = new FtpServerFactory();
-        plainPort = freePort();
-        tlsPort = freePort();
-        factory.addListener("default", listener(plainPort, null, false));
+        plainPort = FtpTestServer.freePort();
+        tlsPort = FtpTestServer.freePort();
+        factory.addListener("default", FtpTestServer.listener(plainPort, null, false));
         SslConfigurationFactory ssl = new SslConfigurationFactory();
         ssl.setKeystoreFile(keyStore.toFile());
         ssl.setKeystorePassword(storePassword);
         ssl.setKeystoreType("PKCS12");
-        factory.addListener("tls", listener(tlsPort, ssl, false));
-        implicitPort = freePort();
-        factory.addListener("implicit", listener(implicitPort, ssl, true));
-        UserManager users = new PropertiesUserManagerFactory().createUserManager();
-        BaseUser user = new BaseUser();
-        user.setName(USER);
-        user.setPassword(PASSWORD);
-        user.setHomeDirectory(home.toString());
-        users.save(user);
+        factory.addListener("tls", FtpTestServer.listener(tlsPort, ssl, false));
+        implicitPort = FtpTestServer.freePort();
+        factory.addListener("implicit", FtpTestServer.listener(implicitPort, ssl, true));
+        UserManager users = FtpTestServer.users(USER, PASSWORD, home);
         factory.setUserManager(users);
         server = factory.createServer();
         server.start();
 
         // A second server that does not announce MLST in FEAT, like many old ones: LIST is used.
         FtpServerFactory old = new FtpServerFactory();
-        listOnlyPort = freePort();
-        old.addListener("default", listener(listOnlyPort, null, false));
+        listOnlyPort = FtpTestServer.freePort();
+        old.addListener("default", FtpTestServer.listener(listOnlyPort, null, false));
         old.setUserManager(users);
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("FEAT", (session, context, request) -> {
@@ -120,22 +109,6 @@ class FtpSourceTest {
         old.setCommandFactory(commands.createCommandFactory());
         listOnlyServer = old.createServer();
         listOnlyServer.start();
-    }
-
-    private static org.apache.ftpserver.listener.Listener listener(int port, SslConfigurationFactory ssl,
-            boolean implicit) {
-        ListenerFactory listener = new ListenerFactory();
-        listener.setServerAddress("127.0.0.1");
-        listener.setPort(port);
-        DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
-        data.setPassiveAddress("127.0.0.1");
-        if (ssl != null) {
-            listener.setSslConfiguration(ssl.createSslConfiguration());
-            listener.setImplicitSsl(implicit);
-            data.setSslConfiguration(ssl.createSslConfiguration());
-        }
-        listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
-        return listener.createListener();
     }
 
     @AfterAll
@@ -278,14 +251,6 @@ class FtpSourceTest {
         String key = relative.substring("export/".length());
         if (!key.startsWith(".") && !key.endsWith(".txt")) {
             FILES.put(key, bytes);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
