@@ -33,15 +33,20 @@ public class CurrentCaller {
                     Set.copyOf(identity.getRoles()), Set.of(), null, "", new ShareGrant(id, label, Boolean.TRUE.equals(download)));
         }
         if (caller == null) {
-            String clientId = token.getClaim("azp");
-            String username = token.getClaim("preferred_username");
-            String scope = token.getClaim("scope");
-            String issuer = token.getClaim("patient_id_issuer");
-            Set<String> scopes = scope == null ? Set.of()
-                    : new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
-            caller = new Caller(token.getSubject(), username != null ? username : clientId, clientId,
-                    Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"), issuer == null ? "" : issuer);
+            caller = of(identity, token);
         }
         return caller;
+    }
+
+    /** The caller a verified access token names (also for tokens that arrive outside HTTP, e.g. DIMSE). */
+    public static Caller of(SecurityIdentity identity, JsonWebToken token) {
+        String clientId = token.getClaim("azp");
+        String username = token.getClaim("preferred_username");
+        String scope = token.getClaim("scope");
+        String issuer = token.getClaim("patient_id_issuer");
+        Set<String> scopes = scope == null ? Set.of()
+                : new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
+        return new Caller(token.getSubject(), username != null ? username : clientId, clientId,
+                Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"), issuer == null ? "" : issuer);
     }
 }

@@ -15,7 +15,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /** Test access to audit_log rows straight through SQL, and events to fire. */
-final class AuditRows {
+public final class AuditRows {
 
     private AuditRows() {
     }
@@ -48,7 +48,7 @@ final class AuditRows {
         return rows;
     }
 
-    static List<Map<String, Object>> query(DataSource ds, String sql, Object... params) {
+    public static List<Map<String, Object>> query(DataSource ds, String sql, Object... params) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);

@@ -31,6 +31,7 @@ public final class DemoStack {
     }
 
     public static void main(String[] args) throws Exception {
+        DemoModality modality = DemoModality.prepare();
         LocalStack.Config config = new LocalStack.Config(
                 LocalStack.pathSetting("dicomgate.demo.data-dir", ".dicomgate"),
                 LocalStack.intSetting("dicomgate.demo.http-port", "DICOMGATE_HTTP_PORT", 8080),
@@ -40,7 +41,7 @@ public final class DemoStack {
                 LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"),
                 LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json"),
                 LocalStack.pathSetting("dicomgate.demo.app-jar", "target/quarkus-app/quarkus-run.jar"),
-                List.of());
+                modality.jvmArgs(), modality.environment());
         LocalStack stack;
         try {
             stack = LocalStack.start(config);
@@ -53,6 +54,7 @@ public final class DemoStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\n[stack] stopping dicomgate, Keycloak and PostgreSQL...");
             stack.close();
+            LocalStack.deleteRecursively(modality.dir());
             System.out.println("[stack] stopped");
             stopped.countDown();
         }, "demo-shutdown"));
@@ -64,7 +66,7 @@ public final class DemoStack {
             System.err.println("[demo] loading the sample studies failed: " + e.getMessage());
             System.err.println("[demo] the stack keeps running; see " + config.dataDir().resolve("dicomgate.log"));
         }
-        printUsage(stack, issuer, config.dataDir());
+        printUsage(stack, issuer, config.dataDir(), modality);
         stopped.await();
     }
 
@@ -143,7 +145,7 @@ public final class DemoStack {
         return out;
     }
 
-    private static void printUsage(LocalStack stack, String issuer, Path dataDir) {
+    private static void printUsage(LocalStack stack, String issuer, Path dataDir, DemoModality modality) {
         String api = stack.dicomwebUrl();
         System.out.println("""
 
@@ -165,7 +167,11 @@ public final class DemoStack {
                      -d grant_type=password -d client_id=dicomgate-viewer \\
                      -d username=admin -d password=demo | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
                    curl -H "Authorization: Bearer $TOKEN" %1$s/studies
+
+                 DICOM (C-STORE SCP, TLS, client certificate required) on 127.0.0.1:%5$d as AE DICOMGATE;
+                 AE DEMO-MODALITY from 127.0.0.1 may store. Send a sample CT with dcmtk:
+                   %6$s
                 ================================================================================
-                """.formatted(api, stack.appUrl(), issuer, dataDir));
+                """.formatted(api, stack.appUrl(), issuer, dataDir, modality.port(), modality.storescuCommand()));
     }
 }
