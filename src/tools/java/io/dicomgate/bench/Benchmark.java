@@ -165,11 +165,6 @@ public final class Benchmark {
             Map<String, String> appEnv = "import".equals(opts.get("versus")) ? Map.of("DICOMGATE_IMPORTS_FOLDER_ROOTS",
                     Files.createDirectories(dataDir.resolve("import")).toAbsolutePath().toString()) : Map.of();
             Path realm = LocalStack.pathSetting("dicomgate.realm.file", "keycloak-realm/dicomgate-realm.json");
-            if ("import".equals(opts.get("versus"))) {
-                // Keycloak wants the realm's file named after the realm.
-                realm = VersusOrthanc.withImportClient(realm, dataDir.resolve("bench-realm")
-                        .resolve(realm.getFileName()));
-            }
             stack = LocalStack.start(new LocalStack.Config(dataDir, 0, 0, 0, false,
                     LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"), realm,
                     LocalStack.pathSetting("dicomgate.demo.app-jar", "target/quarkus-app/quarkus-run.jar"), jvm, appEnv));

@@ -34,7 +34,6 @@ import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.dicomgate.demo.DicomWebClient;
 import io.dicomgate.demo.LocalStack;
@@ -61,8 +60,9 @@ final class VersusOrthanc {
     private static final int PER_SERIES = 50;
     private static final int PER_STUDY = 2 * PER_SERIES;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String IMPORT_CLIENT = "dicomgate-bench-import";
-    private static final String IMPORT_SECRET = "dicomgate-bench-import-demo-secret";
+    /** The realm's import client: imaging-admin and a store scope, as an import needs. */
+    private static final String IMPORT_CLIENT = "dicomgate-import";
+    private static final String IMPORT_SECRET = "dicomgate-import-demo-secret";
 
     /** One server under test: where its DICOMweb API is and how a request authenticates. */
     private record Server(String name, List<String> dicomwebs, DicomWebClient.Tokens tokens, long pid, AtomicInteger turn) {
@@ -177,30 +177,6 @@ final class VersusOrthanc {
                 + " 90 %%)%n", 100 * bestImport / bestStow);
         System.out.printf("dicomgate process after the run: %s%n", Benchmark.procStatus(stack.appPid()));
         System.out.printf("%nload average at the end (1/5/15 min): %s%n", Representations.loadAverage());
-    }
-
-    /**
-     * The demo realm plus {@value #IMPORT_CLIENT}, a machine client with role {@code imaging-admin} and
-     * scope {@code system/ImagingStudy.cruds}: an import stores as the caller who started it, and no demo
-     * account has both (the admin signs in through the viewer, whose scopes only read).
-     */
-    static Path withImportClient(Path realmFile, Path copy) throws IOException {
-        ObjectNode realm = (ObjectNode) JSON.readTree(realmFile.toFile());
-        for (JsonNode client : realm.withArray("clients")) {
-            if (client.path("clientId").asText().equals("dicomgate-ingest")) {
-                ObjectNode bench = client.deepCopy();
-                bench.remove("id");
-                bench.put("clientId", IMPORT_CLIENT).put("name", "benchmark import client").put("secret", IMPORT_SECRET)
-                        .put("description", "bin/bench --versus import only");
-                realm.withArray("clients").add(bench);
-                break;
-            }
-        }
-        realm.withArray("users").addObject().put("username", "service-account-" + IMPORT_CLIENT).put("enabled", true)
-                .put("serviceAccountClientId", IMPORT_CLIENT).putArray("realmRoles").add("imaging-admin");
-        Files.createDirectories(copy.getParent());
-        JSON.writeValue(copy.toFile(), realm);
-        return copy;
     }
 
     /** Instances [from, to) as files in a new folder under the import root (hard links where possible). */
