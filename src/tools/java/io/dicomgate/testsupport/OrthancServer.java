@@ -181,8 +181,16 @@ public final class OrthancServer implements AutoCloseable {
 
     /** Stores a Part 10 file through Orthanc's REST API ({@code POST /instances}); returns Orthanc's answer. */
     public String upload(byte[] part10) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request("/instances").POST(HttpRequest.BodyPublishers.ofByteArray(part10))
-                .header("Content-Type", "application/dicom").build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest post = request("/instances").POST(HttpRequest.BodyPublishers.ofByteArray(part10))
+                .header("Content-Type", "application/dicom").build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(post, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // Orthanc closes an idle kept-alive connection after its KeepAliveTimeout (1 s), and the JDK
+            // client does not retry a POST on a connection the server closed. Storing again is idempotent.
+            r = http.send(post, HttpResponse.BodyHandlers.ofString());
+        }
         if (r.statusCode() != 200) {
             throw new IOException("Orthanc refused the upload: HTTP " + r.statusCode() + " " + r.body());
         }
