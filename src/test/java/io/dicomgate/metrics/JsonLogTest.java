@@ -75,7 +75,7 @@ class JsonLogTest {
                 return;
             }
             assertTrue(record.isObject() && record.has("message") && record.has("level"), line);
-            stowLogged |= record.path("loggerName").asText().endsWith("StowService");
+            stowLogged |= record.path("loggerName").asText().endsWith("ingest.Ingestion");
             for (String secret : List.of("PID-JSONLOG-7731", "ZEBULON", "QUIXOTE", "19230417", "1923-04-17", token,
                     token.substring(token.lastIndexOf('.') + 1))) {
                 assertFalse(line.contains(secret), () -> "log line holds " + secret + ": " + line);
