@@ -141,10 +141,6 @@ public class AccessPolicy {
     }
 
     /**
-     * STOW-RS (PS3.18 §10.5): a {@code c} scope, and in it the reach to store for this patient —
-     * {@code imaging-admin} and {@code ingest} any patient, a patient-compartment token only its own.
-     */
-    /**
      * Whether the caller may store for any patient (a role that stores, and a {@code user/} or
      * {@code system/} create scope): what a bulk import needs, checked before it starts.
      */
@@ -154,6 +150,10 @@ public class AccessPolicy {
                 && (caller.hasRole(Roles.INGEST) || caller.hasRole(Roles.IMAGING_ADMIN));
     }
 
+    /**
+     * STOW-RS (PS3.18 §10.5): a {@code c} scope, and in it the reach to store for this patient —
+     * {@code imaging-admin} and {@code ingest} any patient, a patient-compartment token only its own.
+     */
     public boolean canStore(Caller caller, PatientRef patient) {
         for (Compartment compartment : Scopes.of(caller.scopes()).compartmentsFor(Permission.CREATE)) {
             boolean allowed = switch (compartment) {
