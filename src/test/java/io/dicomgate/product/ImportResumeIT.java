@@ -139,7 +139,8 @@ class ImportResumeIT {
         assertEquals(INSTANCES, c2.path("skipped").asLong() + done(second), "each item skipped or ingested: " + second);
         assertEquals(0, c2.path("failed").asLong() + c2.path("quarantined").asLong() + c2.path("sourceErrors").asLong(),
                 second.toString());
-        assertTrue(done(first1) + done(second) >= INSTANCES, "both jobs together cover all: " + first1 + " " + second);
+        // The killed job's counts are those of its last heartbeat (written every second), a lower bound of
+        // what it stored: what covers all is the resumed job's skipped + ingested, and the index below.
 
         Map<String, Integer> indexed = new HashMap<>();
         try (Connection c = stack.connection(); PreparedStatement ps = c.prepareStatement(

@@ -68,7 +68,7 @@ class ProductIT {
         expected.add("-jar");
         expected.add(LocalStack.pathSetting("dicomgate.app-jar", "target/quarkus-app/quarkus-run.jar").toString());
         assertEquals(expected, arguments, "the command line carries the memory limits and the jar, no -D or -cp");
-        assertEquals(List.of("DICOMGATE_DIRECTORY_CLIENT_SECRET", "DICOMGATE_STORAGE_ROOT", "QUARKUS_DATASOURCE_JDBC_URL",
+        assertEquals(List.of("DICOMGATE_DIRECTORY_CLIENT_SECRET", "DICOMGATE_IMPORTS_FOLDER_ROOTS", "DICOMGATE_STORAGE_ROOT", "QUARKUS_DATASOURCE_JDBC_URL",
                 "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT",
                 "QUARKUS_OIDC_AUTH_SERVER_URL"), stack.appEnvironment().keySet().stream().sorted().toList());
     }
