@@ -8,6 +8,7 @@ import jakarta.enterprise.context.RequestScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** The request's {@link Caller}, built once from the verified bearer token. */
@@ -40,13 +41,27 @@ public class CurrentCaller {
 
     /** The caller a verified access token names (also for tokens that arrive outside HTTP, e.g. DIMSE). */
     public static Caller of(SecurityIdentity identity, JsonWebToken token) {
-        String clientId = token.getClaim("azp");
-        String username = token.getClaim("preferred_username");
-        String scope = token.getClaim("scope");
-        String issuer = token.getClaim("patient_id_issuer");
+        JsonWebToken claims = identity.getPrincipal() instanceof JsonWebToken principal ? principal : token;
+        String clientId = claim(claims, "azp");
+        String username = claim(claims, "preferred_username");
+        String scope = claim(claims, "scope");
+        String issuer = claim(claims, "patient_id_issuer");
         Set<String> scopes = scope == null ? Set.of()
                 : new LinkedHashSet<>(Arrays.asList(scope.trim().split("\\s+")));
-        return new Caller(token.getSubject(), username != null ? username : clientId, clientId,
-                Set.copyOf(identity.getRoles()), scopes, token.getClaim("patient_id"), issuer == null ? "" : issuer);
+        return new Caller(claims.getSubject(), username != null ? username : clientId, clientId,
+                Set.copyOf(identity.getRoles()), scopes, claim(claims, "patient_id"), issuer == null ? "" : issuer);
+    }
+
+    /**
+     * A string claim. Read from the parsed claims where the token is Quarkus OIDC's principal:
+     * {@code JsonWebToken.getClaim} of a name that is not a standard claim ({@code scope},
+     * {@code patient_id}) throws and catches an exception inside smallrye-jwt on every call.
+     */
+    private static String claim(JsonWebToken token, String name) {
+        if (token instanceof OidcJwtCallerPrincipal oidc) {
+            Object value = oidc.getClaims().getClaimValue(name);
+            return value == null ? null : value.toString();
+        }
+        return token.getClaim(name);
     }
 }

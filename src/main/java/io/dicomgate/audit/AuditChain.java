@@ -42,10 +42,25 @@ public final class AuditChain {
     }
 
     static byte[] canonical(long seq, AuditEvent e) {
+        StringBuilder head = new StringBuilder(32);
+        field(head, Long.toString(seq));
+        byte[] seqField = head.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = tail(e);
+        byte[] out = new byte[VERSION.length + seqField.length + tail.length];
+        System.arraycopy(VERSION, 0, out, 0, VERSION.length);
+        System.arraycopy(seqField, 0, out, VERSION.length, seqField.length);
+        System.arraycopy(tail, 0, out, VERSION.length + seqField.length, tail.length);
+        return out;
+    }
+
+    /**
+     * The canonical form's fields after {@code seq}: what the database's {@code audit_append} (V22)
+     * hashes behind the version tag and the seq it assigns, so the chain has one definition.
+     */
+    static byte[] tail(AuditEvent e) {
         StringBuilder s = new StringBuilder(512);
-        field(s, Long.toString(seq));
         Instant t = e.time();
-        field(s, Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, t)));
+        field(s, Long.toString(micros(t)));
         field(s, e.requestId());
         field(s, e.subject());
         field(s, e.username());
@@ -65,11 +80,12 @@ public final class AuditChain {
         field(s, e.purposeOfUse());
         field(s, e.breakGlassReason());
         field(s, e.detail());
-        byte[] body = s.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[VERSION.length + body.length];
-        System.arraycopy(VERSION, 0, out, 0, VERSION.length);
-        System.arraycopy(body, 0, out, VERSION.length, body.length);
-        return out;
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The stored and hashed time: microseconds since the epoch. */
+    static long micros(Instant time) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, time);
     }
 
     private static void field(StringBuilder s, String value) {

@@ -1,5 +1,7 @@
 package io.dicomgate.audit;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +23,9 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
 import io.dicomgate.access.PatientRef;
 
 /**
@@ -37,6 +42,8 @@ public class AuditLogRepository {
     private static final String COLUMNS = "seq, event_time, request_id, subject, username, client_id, roles, "
             + "source_address, action, patient_id, issuer, study_uid, series_uid, instance_uid, outcome, http_status, "
             + "purpose_of_use, break_glass_reason, detail, prev_hash, hash";
+
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final DataSource dataSource;
 
@@ -59,91 +66,74 @@ public class AuditLogRepository {
     }
 
     /**
-     * Appends the events, in order, at the head of the chain: one call that takes the advisory lock,
-     * reads the head and reserves the seq values ({@code audit_reserve}, V17), one batch of inserts — the group commit of {@link AuditWriter}. A STORE event consumes the store
-     * receipts of its request and study (unless {@code consumeReceipts} is false). Must run inside a
-     * transaction.
+     * Appends the events, in order, at the head of the chain, in one statement: {@code audit_append}
+     * (V22) takes the advisory lock, reads the head, reserves the seq values, hashes and inserts the
+     * rows, and lets a STORE event consume the store receipts of its request and study (unless
+     * {@code consumeReceipts} is false) — the group commit of {@link AuditWriter}. Outside a transaction
+     * that is one round trip and one commit; inside one, the lock is held until the caller commits.
      */
     public List<AuditEntry> appendAll(List<AuditEvent> events, boolean consumeReceipts) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            String prev;
-            long firstSeq;
-            // V17: the advisory lock, the chain head and a range of seq values in one round trip.
-            try (PreparedStatement reserve = c.prepareStatement("SELECT prev_hash, first_seq FROM audit_reserve(?, ?)")) {
-                reserve.setLong(1, APPEND_LOCK);
-                reserve.setInt(2, events.size());
-                try (ResultSet rs = reserve.executeQuery()) {
-                    rs.next();
-                    prev = rs.getString(1) == null ? AuditChain.GENESIS : rs.getString(1);
-                    firstSeq = rs.getLong(2);
-                }
-            }
-            List<AuditEntry> entries = new java.util.ArrayList<>(events.size());
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                long seq = firstSeq;
+        byte[][] tails = new byte[events.size()][];
+        for (int i = 0; i < tails.length; i++) {
+            tails[i] = AuditChain.tail(events.get(i));
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT out_seq, out_prev_hash, out_hash FROM audit_append(?, ?::jsonb, ?, ?)")) {
+            ps.setLong(1, APPEND_LOCK);
+            ps.setString(2, rowsJson(events));
+            ps.setObject(3, tails);
+            ps.setBoolean(4, consumeReceipts);
+            List<AuditEntry> entries = new ArrayList<>(events.size());
+            try (ResultSet rs = ps.executeQuery()) {
                 for (AuditEvent event : events) {
-                    String hash = AuditChain.hash(prev, seq, event);
-                    bindRow(c, insert, seq, event, prev, hash);
-                    insert.addBatch();
-                    entries.add(new AuditEntry(seq, event, prev, hash));
-                    prev = hash;
-                    seq++;
-                }
-                insert.executeBatch();
-            }
-            if (consumeReceipts) {
-                for (AuditEvent event : events) {
-                    if (event.action() == AuditAction.STORE) {
-                        consumeStoreReceipts(c, event);
+                    if (!rs.next()) {
+                        throw new SQLException("audit_append returned fewer rows than it was given");
                     }
+                    entries.add(new AuditEntry(rs.getLong(1), event, rs.getString(2), rs.getString(3)));
                 }
             }
             return entries;
         }
     }
 
-    private static void bindRow(Connection c, PreparedStatement insert, long seq, AuditEvent event, String prev,
-            String hash) throws SQLException {
-        int i = 0;
-        insert.setLong(++i, seq);
-        insert.setObject(++i, OffsetDateTime.ofInstant(AuditChain.storedTime(event.time()), ZoneOffset.UTC));
-        insert.setString(++i, event.requestId());
-        insert.setString(++i, event.subject());
-        insert.setString(++i, event.username());
-        insert.setString(++i, event.clientId());
-        insert.setArray(++i, c.createArrayOf("text",
-                event.roles() == null ? new String[0] : event.roles().stream().sorted().toArray()));
-        insert.setString(++i, event.sourceAddress());
-        insert.setString(++i, event.action().name());
-        insert.setString(++i, event.patientId());
-        insert.setString(++i, event.issuer());
-        insert.setString(++i, event.studyUid());
-        insert.setString(++i, event.seriesUid());
-        insert.setString(++i, event.instanceUid());
-        insert.setString(++i, event.outcome().name());
-        insert.setInt(++i, event.httpStatus());
-        insert.setString(++i, event.purposeOfUse());
-        insert.setString(++i, event.breakGlassReason());
-        insert.setString(++i, event.detail());
-        insert.setString(++i, prev);
-        insert.setString(++i, hash);
-    }
-
-    /**
-     * A STORE event accounts for the instances its request stored in its study: their receipts go in
-     * the same transaction, so a receipt is left exactly when no STORE event covers the instance.
-     */
-    private static void consumeStoreReceipts(Connection c, AuditEvent event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(event.studyUid() == null
-                ? "DELETE FROM store_receipt WHERE request_id = ?"
-                : "DELETE FROM store_receipt WHERE request_id = ? AND study_uid = ?")) {
-            ps.setString(1, event.requestId());
-            if (event.studyUid() != null) {
-                ps.setString(2, event.studyUid());
+    /** The rows' values as the JSON array {@code audit_append} reads (time in epoch microseconds). */
+    private static String rowsJson(List<AuditEvent> events) throws SQLException {
+        StringWriter out = new StringWriter(events.size() * 512);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartArray();
+            for (AuditEvent e : events) {
+                json.writeStartObject();
+                json.writeNumberField("time", AuditChain.micros(e.time()));
+                json.writeStringField("requestId", e.requestId());
+                json.writeStringField("subject", e.subject());
+                json.writeStringField("username", e.username());
+                json.writeStringField("clientId", e.clientId());
+                json.writeArrayFieldStart("roles");
+                if (e.roles() != null) {
+                    for (String role : e.roles().stream().sorted().toList()) {
+                        json.writeString(role);
+                    }
+                }
+                json.writeEndArray();
+                json.writeStringField("sourceAddress", e.sourceAddress());
+                json.writeStringField("action", e.action() == null ? null : e.action().name());
+                json.writeStringField("patientId", e.patientId());
+                json.writeStringField("issuer", e.issuer());
+                json.writeStringField("studyUid", e.studyUid());
+                json.writeStringField("seriesUid", e.seriesUid());
+                json.writeStringField("instanceUid", e.instanceUid());
+                json.writeStringField("outcome", e.outcome() == null ? null : e.outcome().name());
+                json.writeNumberField("httpStatus", e.httpStatus());
+                json.writeStringField("purposeOfUse", e.purposeOfUse());
+                json.writeStringField("breakGlassReason", e.breakGlassReason());
+                json.writeStringField("detail", e.detail());
+                json.writeEndObject();
             }
-            ps.executeUpdate();
+            json.writeEndArray();
+        } catch (IOException e) {
+            throw new SQLException("audit rows could not be serialised", e);
         }
+        return out.toString();
     }
 
     /**

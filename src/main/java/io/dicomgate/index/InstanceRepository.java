@@ -13,15 +13,9 @@ import io.quarkus.hibernate.orm.panache.PanacheRepository;
 public class InstanceRepository implements PanacheRepository<Instance> {
 
     /**
-     * Instances of a study, optionally narrowed to one series and one instance, in series then
-     * instance number order, with their series and study loaded. Metadata stays unloaded (lazy).
+     * The stored metadata (DICOM JSON members) of a study's instances, optionally narrowed to one series
+     * and one instance, in series then instance number order.
      */
-    public List<Instance> findInStudy(String studyUid, String seriesUid, String instanceUid) {
-        return query("select i from Instance i join fetch i.series s join fetch s.study st", Instance.class,
-                studyUid, seriesUid, instanceUid).getResultList();
-    }
-
-    /** The stored metadata (DICOM JSON members) of the same selection, in the same order. */
     public List<String> metadataInStudy(String studyUid, String seriesUid, String instanceUid) {
         return query("select i.metadataJson from Instance i join i.series s join s.study st", String.class,
                 studyUid, seriesUid, instanceUid).getResultList();

@@ -1,5 +1,7 @@
 package io.dicomgate.wado;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.dicomgate.access.AccessDeniedException;
@@ -11,6 +13,7 @@ import io.dicomgate.access.Scopes.Permission;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.index.Instance;
 
 /**
  * The access guard of every WADO-RS retrieve (PS3.18 §10.4): who may read the addressed study, asked
@@ -22,11 +25,44 @@ public class RetrieveGuard {
     private final AccessPolicy access;
     private final BreakGlassGrants breakGlass;
     private final AuditContext audit;
+    private final RetrieveSelection selection;
 
-    public RetrieveGuard(AccessPolicy access, BreakGlassGrants breakGlass, AuditContext audit) {
+    public RetrieveGuard(AccessPolicy access, BreakGlassGrants breakGlass, AuditContext audit,
+            RetrieveSelection selection) {
         this.access = access;
         this.breakGlass = breakGlass;
         this.audit = audit;
+        this.selection = selection;
+    }
+
+    /**
+     * The instances the request addresses, after the same decision as {@link #requireStudy}, asked in
+     * the same statement as the instance lookup ({@link RetrieveSelection}). Unknown, hidden, and
+     * readable without a matching series or instance all end in {@link ResourceNotFoundException} (or
+     * {@link AccessDeniedException}, answered alike).
+     */
+    List<Instance> select(RetrieveRequest request, Caller caller) {
+        audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
+        RetrieveSelection.Result found = selection.select(access.readableFilter(caller, Permission.READ, false),
+                request.studyUid(), request.seriesUid(), request.instanceUid()).orElseThrow(ResourceNotFoundException::new);
+        audit.patient(found.patient());
+        if (!found.readable()) {
+            if (!breakGlass.openIfRequested(caller, request.breakGlass(), found.patient())) {
+                audit.hidden();
+                throw new AccessDeniedException();
+            }
+            audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
+            found = selection.select(access.readableFilter(caller, Permission.READ, false), request.studyUid(),
+                    request.seriesUid(), request.instanceUid()).orElseThrow(ResourceNotFoundException::new);
+            if (!found.readable()) {
+                audit.hidden();
+                throw new AccessDeniedException();
+            }
+        }
+        if (found.instances().isEmpty()) {
+            throw new ResourceNotFoundException();
+        }
+        return found.instances();
     }
 
     /**

@@ -356,12 +356,7 @@ public class WadoService {
     }
 
     private List<Instance> select(RetrieveRequest request, Caller caller) {
-        guard.requireStudy(request, caller);
-        List<Instance> selected = instances.findInStudy(request.studyUid(), request.seriesUid(), request.instanceUid());
-        if (selected.isEmpty()) {
-            throw new ResourceNotFoundException();
-        }
-        return selected;
+        return guard.select(request, caller);
     }
 
     private Instance selectOne(RetrieveRequest request, Caller caller) {
