@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.dicomgate.testsupport.Api;
 import io.dicomgate.testsupport.PostgresTestResource;
 import io.dicomgate.testsupport.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -50,6 +53,8 @@ class AuditChainVerifyTest {
     Event<AuditEvent> events;
     @Inject
     AuditChainVerifier verifier;
+    @Inject
+    AuditLogRepository repository;
 
     private JsonPath verify() {
         return Api.as(AUDITOR).get("/api/audit/verify").then().statusCode(200).extract().jsonPath();
@@ -104,6 +109,28 @@ class AuditChainVerifyTest {
         assertTrue(result.getBoolean("valid"));
         assertTrue(result.getLong("checked") >= threads * perThread);
         assertTrue(result.get("firstBrokenSeq") == null);
+    }
+
+    /**
+     * The database hashes and stores rows ({@code audit_append}, V22) exactly as {@link AuditChain}
+     * does in Java, whatever the text: non-ASCII, JSON-special characters, nulls, several roles, a time
+     * finer than PostgreSQL keeps.
+     */
+    @Test
+    void theDatabaseHashesEveryRowAsTheJavaChainDoes() throws SQLException {
+        AuditEvent e = new AuditEvent(Instant.parse("2026-12-06T10:15:30.123456789Z"), "req-ü-" + System.nanoTime(),
+                "sub-ß", "Dr. Müller 医生 😀", "client \"x\"", Set.of("z-role", "a-role", "clinician"), "::1",
+                AuditAction.RETRIEVE, "PAT-Ł", "issuer/ä", "1.2.3", null, null, AuditOutcome.DENIED, 404, null,
+                "reason — «quoted» \\ back", "detail\nline2\ttab {\"json\": [1]}");
+        List<AuditEntry> appended = QuarkusTransaction.requiringNew().call(() -> repository.appendAll(List.of(e), false));
+        AuditEntry entry = appended.get(0);
+        assertEquals(AuditChain.hash(entry.prevHash(), entry.seq(), e), entry.hash());
+        Map<String, Object> row = AuditRows.byRequest(ds, e.requestId()).get(0);
+        assertEquals(entry.hash(), row.get("hash"));
+        assertEquals("Dr. Müller 医生 😀", row.get("username"));
+        assertEquals("detail\nline2\ttab {\"json\": [1]}", row.get("detail"));
+        assertTrue(row.get("series_uid") == null);
+        assertTrue(verify().getBoolean("valid"));
     }
 
     @Test
