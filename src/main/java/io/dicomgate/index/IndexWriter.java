@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,20 +131,41 @@ public class IndexWriter {
         List<GroupResult> results = new ArrayList<>(records.size());
         Map<Long, Integer> seriesCounts = new TreeMap<>();
         Map<Long, Integer> studyCounts = new TreeMap<>();
+        // Rows this transaction already resolved, so the group's other instances of the same patient,
+        // study and series skip their three lookups; a record's entries are kept only if it succeeds (a
+        // rolled-back savepoint may have undone the rows they name).
+        Map<String, Long> resolved = new HashMap<>();
         try (Connection c = dataSource.getConnection(); Statement savepoints = c.createStatement()) {
             for (IndexRecord r : records) {
                 // By statement: the pool does not hand out JDBC savepoints inside a JTA transaction. Not
                 // released: the next SAVEPOINT nests, and ROLLBACK TO names the innermost, this record's.
                 savepoints.execute("SAVEPOINT instance");
                 try {
-                    long patientPk = patientPk(c, r.patient());
-                    long studyPk = studyPk(c, r.study(), patientPk, r.patient());
-                    long seriesPk = seriesPk(c, r.series(), studyPk);
+                    String patientKey = key("patient", r.patient().patientId(), r.patient().issuer());
+                    Long patientPk = resolved.get(patientKey);
+                    if (patientPk == null) {
+                        patientPk = patientPk(c, r.patient());
+                    }
+                    // The study as stored with this instance's Patient module, under this patient.
+                    String studyKey = key("study", r.study().studyUid(), Long.toString(patientPk), r.patient().name(),
+                            r.patient().birthDate(), r.patient().sex(), r.patient().attrsJson());
+                    Long studyPk = resolved.get(studyKey);
+                    if (studyPk == null) {
+                        studyPk = studyPk(c, r.study(), patientPk, r.patient());
+                    }
+                    String seriesKey = key("series", r.series().seriesUid(), Long.toString(studyPk));
+                    Long seriesPk = resolved.get(seriesKey);
+                    if (seriesPk == null) {
+                        seriesPk = seriesPk(c, r.series(), studyPk);
+                    }
                     Outcome outcome = insertInstance(c, r.instance(), seriesPk, r.study().studyUid(), receipt);
                     if (outcome == Outcome.INSERTED) {
                         seriesCounts.merge(seriesPk, 1, Integer::sum);
                         studyCounts.merge(studyPk, 1, Integer::sum);
                     }
+                    resolved.put(patientKey, patientPk);
+                    resolved.put(studyKey, studyPk);
+                    resolved.put(seriesKey, seriesPk);
                     results.add(new GroupResult(outcome, null, false));
                 } catch (IndexConflictException e) {
                     savepoints.execute("ROLLBACK TO SAVEPOINT instance");
@@ -317,16 +339,27 @@ public class IndexWriter {
         }
     }
 
+    /**
+     * The instance row and, when it is new, its store receipt, in one statement (a data-modifying
+     * {@code WITH}: the receipt is inserted from the instance insert's {@code RETURNING}, so a SOP
+     * Instance UID that is already stored inserts neither).
+     */
     private static Outcome insertInstance(Connection c, IndexRecord.InstanceRow i, long seriesPk, String studyUid,
             StoreReceipt receipt) throws SQLException {
-        long instancePk;
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
-                    pixel_columns, bits_allocated, samples_per_pixel, number_of_frames, transfer_syntax_uid,
-                    size_bytes, sha256, blob_key, pixel_vr, pixel_offset, pixel_length, metadata_json, attrs_json, coercions)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (sop_instance_uid) DO NOTHING
-                RETURNING pk""")) {
+                WITH inserted AS (
+                    INSERT INTO instance (series_fk, sop_instance_uid, sop_class_uid, instance_number, pixel_rows,
+                        pixel_columns, bits_allocated, samples_per_pixel, number_of_frames, transfer_syntax_uid,
+                        size_bytes, sha256, blob_key, pixel_vr, pixel_offset, pixel_length, metadata_json, attrs_json,
+                        coercions)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sop_instance_uid) DO NOTHING
+                    RETURNING pk),
+                receipt AS (
+                    INSERT INTO store_receipt (instance_fk, request_id, study_uid, subject, username, client_id, roles,
+                        source_address)
+                    SELECT pk, ?, ?, ?, ?, ?, ?, ? FROM inserted)
+                SELECT pk FROM inserted""")) {
             int n = 1;
             ps.setLong(n++, seriesPk);
             ps.setString(n++, i.sopInstanceUid());
@@ -346,28 +379,30 @@ public class IndexWriter {
             setLong(ps, n++, i.pixelLength());
             ps.setString(n++, i.metadataJson());
             ps.setString(n++, i.attrsJson());
-            ps.setString(n, i.coercions());
+            ps.setString(n++, i.coercions());
+            ps.setString(n++, receipt.requestId());
+            ps.setString(n++, studyUid);
+            ps.setString(n++, receipt.subject());
+            ps.setString(n++, receipt.username());
+            ps.setString(n++, receipt.clientId());
+            ps.setArray(n++, c.createArrayOf("text", receipt.roles().stream().sorted().toArray()));
+            ps.setString(n, receipt.sourceAddress());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return existing(c, i, seriesPk);
                 }
-                instancePk = rs.getLong(1);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO store_receipt (instance_fk, request_id, study_uid, subject, username, client_id, roles,
-                    source_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            ps.setLong(1, instancePk);
-            ps.setString(2, receipt.requestId());
-            ps.setString(3, studyUid);
-            ps.setString(4, receipt.subject());
-            ps.setString(5, receipt.username());
-            ps.setString(6, receipt.clientId());
-            ps.setArray(7, c.createArrayOf("text", receipt.roles().stream().sorted().toArray()));
-            ps.setString(8, receipt.sourceAddress());
-            ps.executeUpdate();
-        }
         return Outcome.INSERTED;
+    }
+
+    /** A lookup key of parts that cannot run into each other (each part length-prefixed; null as ~). */
+    private static String key(String kind, String... parts) {
+        StringBuilder k = new StringBuilder(kind);
+        for (String part : parts) {
+            k.append('|').append(part == null ? "~" : part.length() + ":" + part);
+        }
+        return k.toString();
     }
 
     /**

@@ -22,11 +22,11 @@ import io.dicomgate.dicom.DicomModelRepresentation;
 import io.dicomgate.dicom.MultipartWriter;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /** QIDO-RS Search Transaction (PS3.18 §10.6) on its six target resources. */
 @Path(DicomWebPaths.BASE)
-@RunOnVirtualThread
+@Blocking
 @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })
 public class QidoResource {
 

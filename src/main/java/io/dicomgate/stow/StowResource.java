@@ -21,11 +21,11 @@ import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /** STOW-RS Store Instances (PS3.18 §10.5). */
 @Path(DicomWebPaths.BASE)
-@RunOnVirtualThread
+@Blocking
 public class StowResource {
 
     private final StowService stow;

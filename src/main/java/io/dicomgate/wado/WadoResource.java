@@ -15,11 +15,11 @@ import io.dicomgate.access.CurrentCaller;
 import io.dicomgate.access.Roles;
 import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.web.DicomWebPaths;
-import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.common.annotation.Blocking;
 
 /** WADO-RS Retrieve Transaction (PS3.18 §10.4). */
 @Path(DicomWebPaths.BASE)
-@RunOnVirtualThread
+@Blocking
 @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })
 public class WadoResource {
 

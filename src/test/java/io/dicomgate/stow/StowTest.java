@@ -107,6 +107,43 @@ class StowTest {
         retrieveCount(a.studyUid(), 1);
     }
 
+    /** One request, one new study: one series and all its instances counted once each. */
+    @Test
+    void instancesOfOneNewSeriesInOneRequestAreCountedOnce() {
+        var first = DicomFixtures.instance();
+        byte[][] bodies = new byte[6][];
+        bodies[0] = first.bytes();
+        for (int i = 1; i < bodies.length; i++) {
+            bodies[i] = DicomFixtures.instance().inSeriesOf(first).instanceNumber(i + 1).bytes();
+        }
+        Api.store(bodies).then().statusCode(200).body(REFERENCED, hasSize(6));
+        Api.as(Api.ADMIN).queryParam("StudyInstanceUID", first.studyUid()).get("/dicomweb/studies").then()
+                .statusCode(200)
+                .body("'00201206'.Value[0]", contains(1))
+                .body("'00201208'.Value[0]", contains(6));
+        Api.as(Api.ADMIN).get("/dicomweb/studies/" + first.studyUid() + "/series/" + first.seriesUid() + "/instances")
+                .then().statusCode(200).body("size()", equalTo(6));
+    }
+
+    /**
+     * The first instance of a request creates a new study and is then refused (its series belongs to
+     * another study), which rolls its rows back: the next instance of the same new study must create
+     * the study again, not refer to the rolled-back row.
+     */
+    @Test
+    void aRefusedInstancesNewStudyDoesNotLeakToTheNextInstance() {
+        var elsewhere = DicomFixtures.instance();
+        Api.store(elsewhere.bytes()).then().statusCode(200);
+        var refused = DicomFixtures.instance().series(elsewhere.seriesUid());
+        var next = DicomFixtures.instance().inStudyOf(refused);
+        Api.store(refused.bytes(), next.bytes()).then().statusCode(202)
+                .body(REFERENCED, hasSize(1))
+                .body(REFERENCED + "[0].'00081155'.Value[0]", equalTo(next.sopUid()))
+                .body(FAILED + "[0].'00081155'.Value[0]", equalTo(refused.sopUid()));
+        retrieveCount(next.studyUid(), 1);
+        retrieveCount(elsewhere.studyUid(), 1);
+    }
+
     @Test
     void someStoredSomeFailedIs202() {
         var good = DicomFixtures.instance();
