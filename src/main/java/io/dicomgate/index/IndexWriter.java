@@ -131,41 +131,36 @@ public class IndexWriter {
         List<GroupResult> results = new ArrayList<>(records.size());
         Map<Long, Integer> seriesCounts = new TreeMap<>();
         Map<Long, Integer> studyCounts = new TreeMap<>();
-        // Rows this transaction already resolved, so the group's other instances of the same patient,
-        // study and series skip their three lookups; a record's entries are kept only if it succeeds (a
-        // rolled-back savepoint may have undone the rows they name).
-        Map<String, Long> resolved = new HashMap<>();
+        // Patient, study and series rows this transaction already resolved, so the group's other instances
+        // of the same series skip the lookups; an entry is kept only if its record succeeds (a rolled-back
+        // savepoint may have undone the rows it names).
+        Map<String, long[]> resolved = new HashMap<>();
         try (Connection c = dataSource.getConnection(); Statement savepoints = c.createStatement()) {
             for (IndexRecord r : records) {
                 // By statement: the pool does not hand out JDBC savepoints inside a JTA transaction. Not
                 // released: the next SAVEPOINT nests, and ROLLBACK TO names the innermost, this record's.
                 savepoints.execute("SAVEPOINT instance");
                 try {
-                    String patientKey = key("patient", r.patient().patientId(), r.patient().issuer());
-                    Long patientPk = resolved.get(patientKey);
-                    if (patientPk == null) {
-                        patientPk = patientPk(c, r.patient());
+                    IndexRecord.PatientRow p = r.patient();
+                    String hierarchyKey = key(p.patientId(), p.issuer(), p.name(), p.birthDate(), p.sex(),
+                            p.attrsJson(), r.study().studyUid(), r.series().seriesUid());
+                    long[] pks = resolved.get(hierarchyKey);
+                    if (pks == null) {
+                        pks = storedHierarchy(c, r);
                     }
-                    // The study as stored with this instance's Patient module, under this patient.
-                    String studyKey = key("study", r.study().studyUid(), Long.toString(patientPk), r.patient().name(),
-                            r.patient().birthDate(), r.patient().sex(), r.patient().attrsJson());
-                    Long studyPk = resolved.get(studyKey);
-                    if (studyPk == null) {
-                        studyPk = studyPk(c, r.study(), patientPk, r.patient());
+                    if (pks == null) {
+                        long patientPk = patientPk(c, p);
+                        long studyPk = studyPk(c, r.study(), patientPk, p);
+                        pks = new long[] {patientPk, studyPk, seriesPk(c, r.series(), studyPk)};
                     }
-                    String seriesKey = key("series", r.series().seriesUid(), Long.toString(studyPk));
-                    Long seriesPk = resolved.get(seriesKey);
-                    if (seriesPk == null) {
-                        seriesPk = seriesPk(c, r.series(), studyPk);
-                    }
+                    long studyPk = pks[1];
+                    long seriesPk = pks[2];
                     Outcome outcome = insertInstance(c, r.instance(), seriesPk, r.study().studyUid(), receipt);
                     if (outcome == Outcome.INSERTED) {
                         seriesCounts.merge(seriesPk, 1, Integer::sum);
                         studyCounts.merge(studyPk, 1, Integer::sum);
                     }
-                    resolved.put(patientKey, patientPk);
-                    resolved.put(studyKey, studyPk);
-                    resolved.put(seriesKey, seriesPk);
+                    resolved.put(hierarchyKey, pks);
                     results.add(new GroupResult(outcome, null, false));
                 } catch (IndexConflictException e) {
                     savepoints.execute("ROLLBACK TO SAVEPOINT instance");
@@ -181,6 +176,36 @@ public class IndexWriter {
             return results;
         } catch (SQLException e) {
             throw new IndexException(e);
+        }
+    }
+
+    /**
+     * The common case in one query instead of three: patient, study and series are all stored, the
+     * study under this patient with this instance's Patient module, the series in this study — nothing
+     * to write. Returns their pks, or null when anything differs (the row-by-row path then inserts,
+     * updates or refuses, as it always did).
+     */
+    private static long[] storedHierarchy(Connection c, IndexRecord r) throws SQLException {
+        IndexRecord.PatientRow p = r.patient();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pa.pk, st.pk, se.pk
+                FROM patient pa
+                JOIN study st ON st.study_uid = ? AND st.patient_fk = pa.pk
+                JOIN series se ON se.series_uid = ? AND se.study_fk = st.pk
+                WHERE pa.patient_id = ? AND pa.issuer = ?
+                    AND st.patient_name IS NOT DISTINCT FROM ? AND st.patient_birth_date IS NOT DISTINCT FROM ?
+                    AND st.patient_sex IS NOT DISTINCT FROM ? AND st.patient_attrs_json = ?""")) {
+            ps.setString(1, r.study().studyUid());
+            ps.setString(2, r.series().seriesUid());
+            ps.setString(3, p.patientId());
+            ps.setString(4, p.issuer());
+            ps.setString(5, p.name());
+            ps.setString(6, p.birthDate());
+            ps.setString(7, p.sex());
+            ps.setString(8, p.attrsJson());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : null;
+            }
         }
     }
 
@@ -397,8 +422,8 @@ public class IndexWriter {
     }
 
     /** A lookup key of parts that cannot run into each other (each part length-prefixed; null as ~). */
-    private static String key(String kind, String... parts) {
-        StringBuilder k = new StringBuilder(kind);
+    private static String key(String... parts) {
+        StringBuilder k = new StringBuilder();
         for (String part : parts) {
             k.append('|').append(part == null ? "~" : part.length() + ":" + part);
         }
