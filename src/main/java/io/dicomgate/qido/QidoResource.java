@@ -24,7 +24,10 @@ import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
 import io.smallrye.common.annotation.Blocking;
 
-/** QIDO-RS Search Transaction (PS3.18 §10.6) on its six target resources. */
+/**
+ * QIDO-RS Search Transaction (PS3.18 §10.6) on its six target resources. On the worker pool, as WADO-RS
+ * ({@link io.dicomgate.wado.WadoResource}): one query and one audit statement per search.
+ */
 @Path(DicomWebPaths.BASE)
 @Blocking
 @RolesAllowed({ Roles.IMAGING_ADMIN, Roles.CLINICIAN, Roles.PATIENT, Roles.INTEGRATION, Roles.SHARE_RECIPIENT })

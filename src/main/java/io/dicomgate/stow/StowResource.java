@@ -21,11 +21,15 @@ import io.dicomgate.dicom.AcceptHeader;
 import io.dicomgate.dicom.DicomMediaTypes;
 import io.dicomgate.dicom.Uid;
 import io.dicomgate.web.DicomWebPaths;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 
-/** STOW-RS Store Instances (PS3.18 §10.5). */
+/**
+ * STOW-RS Store Instances (PS3.18 §10.5). On virtual threads, unlike retrieves and searches: an
+ * upload may take minutes on a slow modality link, and a thread per upload must not come from a
+ * bounded pool.
+ */
 @Path(DicomWebPaths.BASE)
-@Blocking
+@RunOnVirtualThread
 public class StowResource {
 
     private final StowService stow;

@@ -10,8 +10,13 @@ import io.dicomgate.dicom.ByteChannels;
 /** Stored bytes to the response: large writes, and 16-bit byte swapping when the encodings differ. */
 final class StoredBytes {
 
-    /** Bytes per write when streaming a stored file (see {@link #copy}). */
-    private static final int COPY_CHUNK = 256 * 1024;
+    /**
+     * Bytes per read and write when streaming a stored file (see {@link #copy}): the response buffer's
+     * size ({@code quarkus.rest.output-buffer-size}). A file read into a heap buffer goes through a
+     * temporary direct buffer of this size that the JDK caches per thread, so on the worker pool this
+     * bounds that cache (200 threads × 64 KiB).
+     */
+    private static final int COPY_CHUNK = 64 * 1024;
 
     private StoredBytes() {
     }
