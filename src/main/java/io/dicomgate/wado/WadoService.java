@@ -238,11 +238,17 @@ public class WadoService {
         if (choice.decode()) {
             return decodedFrames(localFile(instance), instance.transferSyntaxUid, numbers);
         }
-        // Located through the object's channel: on S3 that is ranged GETs of the header and item tags only.
+        // Native Pixel Data is located from the index (its value offset and length were recorded from the
+        // same immutable bytes when the object was stored); encapsulated needs its fragment items, scanned
+        // through the object's channel (on S3, ranged GETs of the header and item tags only). Either way the
+        // object is opened and sized here, so an unreachable store is a 503 before the response starts.
         List<List<ByteRange>> ranges = new ArrayList<>();
         try (SeekableByteChannel channel = blobs.open(instance.blobKey)) {
-            PixelDataLocation pixels = Part10Scanner.scan(channel).pixelData();
             long size = channel.size();
+            PixelDataLocation pixels = nativePixels(instance);
+            if (pixels == null) {
+                pixels = Part10Scanner.scan(channel).pixelData();
+            }
             for (int n : numbers) {
                 ranges.add(FrameLocator.frame(size, pixels, n, frameCount, nz(instance.rows), nz(instance.columns),
                         instance.samplesPerPixel == null ? 1 : instance.samplesPerPixel, nz(instance.bitsAllocated)));
@@ -271,6 +277,15 @@ public class WadoService {
             multipart.finish();
         };
         return Response.ok(body, MultipartWriter.contentType(choice.partType(), boundary)).build();
+    }
+
+    /** The native Pixel Data's location as indexed, or null when it is encapsulated (or was not indexed). */
+    private static PixelDataLocation nativePixels(Instance instance) {
+        if (instance.pixelVr == null || instance.pixelOffset == null || instance.pixelLength == null
+                || instance.pixelLength < 0) {
+            return null;
+        }
+        return new PixelDataLocation(instance.pixelVr, instance.pixelOffset, instance.pixelLength, List.of(), new long[0]);
     }
 
     /**
