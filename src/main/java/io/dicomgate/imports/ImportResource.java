@@ -32,6 +32,7 @@ import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.imports.source.SourceSpec;
 import io.dicomgate.web.JsonBody;
 import io.dicomgate.web.PathIds;
+import io.dicomgate.web.QueryIntegers;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
@@ -126,8 +127,9 @@ public class ImportResource {
     public Report report(@RestPath String id, @RestQuery String offset, @RestQuery String limit) {
         audit.action(AuditAction.IMPORT_READ);
         java.util.UUID job = PathIds.uuid(id);
-        return new Report(imports.job(job), imports.report(job, bounded(offset, 0, Integer.MAX_VALUE, "offset"),
-                (int) bounded(limit, 1000, 10000, "limit")));
+        return new Report(imports.job(job), imports.report(job,
+                QueryIntegers.bounded(offset, 0, 0, Integer.MAX_VALUE, "offset"),
+                QueryIntegers.bounded(limit, 1000, 1, 10000, "limit")));
     }
 
     @POST
@@ -136,22 +138,6 @@ public class ImportResource {
     public Response cancel(@RestPath String id) {
         audit.action(AuditAction.IMPORT).detail("cancel import " + id);
         return Response.accepted(imports.cancel(PathIds.uuid(id))).build();
-    }
-
-    private static long bounded(String value, long fallback, long max, String name) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n < 0 || n > max || (name.equals("limit") && n == 0)) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(name + " must be an integer from " + (name.equals("limit") ? 1 : 0)
-                    + " to " + max);
-        }
     }
 
     private static String field(Exception e) {

@@ -35,6 +35,7 @@ import io.dicomgate.ingest.IngestChannel;
 import io.dicomgate.ingest.IngestResult;
 import io.dicomgate.ingest.IngestSession;
 import io.dicomgate.ingest.Ingestion;
+import io.dicomgate.storage.BlobStore;
 
 /**
  * One running import: a lister thread walks the source (streaming, bounded queue: a 20 TB share is
@@ -242,7 +243,7 @@ final class ImportRun implements Runnable {
         void discard(String item) {
             for (int i = files.size() - 1; i >= 0; i--) {
                 if (itemOfObject.get(i).equals(item)) {
-                    deleteQuietly(files.remove(i));
+                    BlobStore.discardStaged(files.remove(i));
                     objectKeys.remove(i);
                     itemOfObject.remove(i);
                 }
@@ -291,7 +292,7 @@ final class ImportRun implements Runnable {
                     });
                 } catch (IOException | RuntimeException e) {
                     g.discard(item.key());
-                    fetched.forEach(ImportRun::deleteQuietly);
+                    fetched.forEach(BlobStore::discardStaged);
                     g.itemComplete.put(item.key(), false);
                     sourceErrors.incrementAndGet();
                     g.report.add(new ImportJobRepository.ReportRow(item.key(), null, "SOURCE_ERROR", null,
@@ -392,13 +393,6 @@ final class ImportRun implements Runnable {
         }
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // Removed with the staging area.
-        }
-    }
 
     /** A source failure for the report: its message (sources never put credentials in one), one line, bounded. */
     static String describe(Exception e) {

@@ -15,6 +15,7 @@ import java.util.List;
 
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditContext;
+import io.dicomgate.storage.BlobStore;
 
 /**
  * One unit of work and of audit — a STOW-RS request, an import batch, a DIMSE C-STORE: the objects
@@ -83,7 +84,7 @@ public final class IngestSession implements AutoCloseable {
             }
             flush(group, positions, results);
         } finally {
-            staged.forEach(s -> deleteQuietly(s.file()));
+            staged.forEach(s -> BlobStore.discardStaged(s.file()));
         }
         for (IngestResult r : results) {
             if (r.isStored()) {
@@ -146,11 +147,4 @@ public final class IngestSession implements AutoCloseable {
         }
     }
 
-    static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // A staging file left behind is removed with the staging area.
-        }
-    }
 }

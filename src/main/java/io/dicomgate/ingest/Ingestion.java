@@ -119,7 +119,7 @@ public class Ingestion {
             return storeRead(session, file, sha256, read, caller);
         } finally {
             if (!read.file().equals(file)) {
-                IngestSession.deleteQuietly(read.file());
+                BlobStore.discardStaged(read.file());
             }
         }
     }
@@ -219,14 +219,14 @@ public class Ingestion {
         try {
             List<String> fixes = Part10Repair.repair(file, target, session.channel() == IngestChannel.IMPORT);
             if (fixes.isEmpty()) {
-                IngestSession.deleteQuietly(target);
+                BlobStore.discardStaged(target);
                 return null;
             }
             Part10Structure structure = Part10Scanner.scan(target);
             AttributeList list = InstanceValidator.readUpToPixelData(target);
             return new Read(target, IngestSession.sha256(target), structure, list, fixes);
         } catch (InvalidDicomException | DicomException | IOException | RuntimeException e) {
-            IngestSession.deleteQuietly(target);
+            BlobStore.discardStaged(target);
             throw e;
         }
     }

@@ -23,6 +23,18 @@ public interface BlobStore {
     Path newStagingFile() throws IOException;
 
     /**
+     * Deletes a staging file that is not to be committed; one that cannot be deleted now is removed
+     * with the staging area (cleared at start-up, {@link #clearStaging()}).
+     */
+    static void discardStaged(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left for the staging area's clean-up
+        }
+    }
+
+    /**
      * Makes a fully written staging file durable under the key for its digest (filesystem: fsync,
      * atomic rename, fsync of the directory; S3: an upload verified by its checksum). If the key
      * already exists the staging file is deleted (same digest, same bytes) and the object's write

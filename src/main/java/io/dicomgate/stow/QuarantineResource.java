@@ -20,11 +20,11 @@ import io.dicomgate.access.PatientRef;
 import io.dicomgate.access.Roles;
 import io.dicomgate.audit.AuditAction;
 import io.dicomgate.audit.AuditContext;
-import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.ResourceNotFoundException;
 import io.dicomgate.index.Quarantine;
 import io.dicomgate.storage.BlobStore;
 import io.dicomgate.web.PathIds;
+import io.dicomgate.web.QueryIntegers;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 
 /**
@@ -51,7 +51,8 @@ public class QuarantineResource {
     @Produces(MediaType.APPLICATION_JSON)
     public List<Quarantine.Entry> list(@RestQuery String limit, @RestQuery String offset) {
         audit.action(AuditAction.QUARANTINE_READ);
-        return quarantine.list(bounded(limit, 100, 1, 1000, "limit"), bounded(offset, 0, 0, Integer.MAX_VALUE, "offset"));
+        return quarantine.list(QueryIntegers.bounded(limit, 100, 1, 1000, "limit"),
+                QueryIntegers.bounded(offset, 0, 0, Integer.MAX_VALUE, "offset"));
     }
 
     /** The object as received ({@code application/octet-stream}: it may not be valid DICOM). */
@@ -74,20 +75,4 @@ public class QuarantineResource {
                 .header("Content-Disposition", "attachment; filename=\"" + entry.id() + ".dcm\"")
                 .header("Content-Length", entry.sizeBytes()).build();
     }
-
-    private static int bounded(String value, int fallback, int min, int max, String name) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(name + " must be an integer from " + min + " to " + max);
-        }
-    }
-
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -14,9 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
-
 
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditAction;
@@ -50,7 +46,6 @@ public class StowService {
     /** Bytes written to a staging file at a time. */
     static final int WRITE_BLOCK = 256 * 1024;
 
-    private static final Logger LOG = Logger.getLogger(StowService.class);
     private static final String APPLICATION_DICOM = "application/dicom";
 
     private final BlobStore blobs;
@@ -104,8 +99,8 @@ public class StowService {
                 }
             }
         } finally {
-            parts.forEach(p -> deleteQuietly(p.file()));
-            instances.forEach(p -> deleteQuietly(p.file()));
+            parts.forEach(p -> BlobStore.discardStaged(p.file()));
+            instances.forEach(p -> BlobStore.discardStaged(p.file()));
         }
         String studyUrl = studyUid != null ? serviceUrl + "/studies/" + studyUid : singleStudyUrl(stored);
         return new StowResult(studyUrl, stored, failed);
@@ -190,10 +185,10 @@ public class StowService {
             }
             return parts;
         } catch (MalformedMultipartException e) {
-            parts.forEach(p -> deleteQuietly(p.file()));
+            parts.forEach(p -> BlobStore.discardStaged(p.file()));
             throw new InvalidRequestException("malformed multipart/related body: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
-            parts.forEach(p -> deleteQuietly(p.file()));
+            parts.forEach(p -> BlobStore.discardStaged(p.file()));
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -211,10 +206,10 @@ public class StowService {
             return new ReceivedPart(file, HexFormat.of().formatHex(sha.digest()), dicom, type,
                     part.headers().get("content-location"));
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(file);
+            BlobStore.discardStaged(file);
             throw e;
         } catch (NoSuchAlgorithmException e) {
-            deleteQuietly(file);
+            BlobStore.discardStaged(file);
             throw new IllegalStateException(e);
         }
     }
@@ -273,11 +268,4 @@ public class StowService {
         return instanceUrl.substring(0, instanceUrl.indexOf("/series/"));
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.debugf("staging file not deleted: %s", e.getClass().getSimpleName());
-        }
-    }
 }

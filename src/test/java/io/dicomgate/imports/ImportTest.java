@@ -101,6 +101,16 @@ class ImportTest {
         assertEquals("QUARANTINED", outcomeOf(items, "broken/cut.dcm"));
         assertEquals("CONFLICT", outcomeOf(items, "conflict/same-uid.dcm"));
         assertEquals("SKIPPED", outcomeOf(items, "notes.txt"), "not DICOM: reported, not stored");
+        // The report pages: offset/limit within range, anything else a 400 naming the parameter.
+        String report = "/api/imports/" + job.getString("id") + "/report";
+        List<Map<String, Object>> page = Api.as(Api.ADMIN).queryParam("offset", 1).queryParam("limit", 2).get(report)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertEquals(items.subList(1, 3), page);
+        for (String[] bad : new String[][] {{"limit", "0"}, {"limit", "10001"}, {"limit", "x"}, {"offset", "-1"},
+                {"offset", "99999999999"}}) {
+            Api.as(Api.ADMIN).queryParam(bad[0], bad[1]).get(report).then().statusCode(400)
+                    .body(org.hamcrest.Matchers.containsString(bad[0] + " must be an integer from"));
+        }
         assertEquals(quarantinedBefore + 2, count("SELECT count(*) FROM quarantine WHERE source = 'import'"),
                 "other import tests of this JVM quarantine too");
         assertTrue(count("SELECT count(*) FROM audit_log WHERE action = 'STORE' AND detail = 'import "
