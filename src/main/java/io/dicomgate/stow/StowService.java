@@ -44,7 +44,7 @@ import io.dicomgate.storage.BlobStore;
 public class StowService {
 
     /** Bytes written to a staging file at a time. */
-    static final int WRITE_BLOCK = 256 * 1024;
+    private static final int WRITE_BLOCK = 256 * 1024;
 
     private static final String APPLICATION_DICOM = "application/dicom";
 

@@ -1,6 +1,7 @@
 package io.dicomgate.wado;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,48 +43,53 @@ public class RetrieveGuard {
      * {@link AccessDeniedException}, answered alike).
      */
     List<Instance> select(RetrieveRequest request, Caller caller) {
-        audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
-        RetrieveSelection.Result found = selection.select(access.readableFilter(caller, Permission.READ, false),
-                request.studyUid(), request.seriesUid(), request.instanceUid()).orElseThrow(ResourceNotFoundException::new);
-        audit.patient(found.patient());
-        if (!found.readable()) {
-            if (!breakGlass.openIfRequested(caller, request.breakGlass(), found.patient())) {
-                audit.hidden();
-                throw new AccessDeniedException();
-            }
-            audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
-            found = selection.select(access.readableFilter(caller, Permission.READ, false), request.studyUid(),
-                    request.seriesUid(), request.instanceUid()).orElseThrow(ResourceNotFoundException::new);
-            if (!found.readable()) {
-                audit.hidden();
-                throw new AccessDeniedException();
-            }
-        }
-        if (found.instances().isEmpty()) {
+        target(request);
+        RetrieveSelection.Result[] found = {selectAs(caller, request)};
+        decide(request, caller, found[0].patient(), found[0].readable(),
+                () -> (found[0] = selectAs(caller, request)).readable());
+        if (found[0].instances().isEmpty()) {
             throw new ResourceNotFoundException();
         }
-        return found.instances();
+        return found[0].instances();
     }
 
     /**
      * Resolves the study's patient and asks the access policy — for an unknown study too, so both cost
      * the same queries; a refusal is thrown as {@link AccessDeniedException}, answered exactly like an
-     * unknown study. A clinician with {@code emergency-access} who sends a break-the-glass reason opens
-     * a grant for this patient.
+     * unknown study.
      */
     void requireStudy(RetrieveRequest request, Caller caller) {
-        audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
+        target(request);
         // One query of one shape for every UID: response time does not tell hidden from unknown either.
         AccessPolicy.StudyAccess study = access.studyAccess(caller, Permission.READ, request.studyUid())
                 .orElseThrow(ResourceNotFoundException::new);
-        PatientRef patient = study.patient();
+        decide(request, caller, study.patient(), study.readable(),
+                () -> access.canRead(caller, Permission.READ, request.studyUid()));
+    }
+
+    private void target(RetrieveRequest request) {
+        audit.action(AuditAction.RETRIEVE).target(request.studyUid(), request.seriesUid(), request.instanceUid());
+    }
+
+    private RetrieveSelection.Result selectAs(Caller caller, RetrieveRequest request) {
+        return selection.select(access.readableFilter(caller, Permission.READ, false), request.studyUid(),
+                request.seriesUid(), request.instanceUid()).orElseThrow(ResourceNotFoundException::new);
+    }
+
+    /**
+     * Returns when the study is readable; else a clinician with {@code emergency-access} who sends a
+     * break-the-glass reason opens a grant for this patient and the rule is asked again
+     * ({@code readableNow}); anything else is hidden: {@link AccessDeniedException}.
+     */
+    private void decide(RetrieveRequest request, Caller caller, PatientRef patient, boolean readable,
+            BooleanSupplier readableNow) {
         audit.patient(patient);
-        if (study.readable()) {
+        if (readable) {
             return;
         }
         if (breakGlass.openIfRequested(caller, request.breakGlass(), patient)) {
             audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
-            if (access.canRead(caller, Permission.READ, request.studyUid())) {
+            if (readableNow.getAsBoolean()) {
                 return;
             }
         }

@@ -96,25 +96,24 @@ public class RetrieveSelection {
         boolean readable = rs.getBoolean(3);
         List<Instance> instances = new ArrayList<>();
         Map<Long, Series> series = new HashMap<>();
-        Study study = null;
+        Study study = new Study();
+        study.pk = rs.getLong(24);
+        study.studyUid = studyUid;
         do {
             long instancePk = rs.getLong(8);
             if (rs.wasNull()) {
-                continue;
+                continue; // the study's row alone: hidden, or no series/instance matched
             }
-            if (study == null) {
-                study = new Study();
-                study.pk = rs.getLong(24);
-                study.studyUid = studyUid;
-            }
-            Study owner = study;
-            Series s = series.computeIfAbsent(rs.getLong(4), pk -> new Series());
-            if (s.pk == null) {
-                s.pk = rs.getLong(4);
+            long seriesPk = rs.getLong(4);
+            Series s = series.get(seriesPk);
+            if (s == null) {
+                s = new Series();
+                s.pk = seriesPk;
                 s.seriesUid = rs.getString(5);
                 s.seriesNumber = (Integer) rs.getObject(6);
                 s.modality = rs.getString(7);
-                s.study = owner;
+                s.study = study;
+                series.put(seriesPk, s);
             }
             Instance i = new Instance();
             i.pk = instancePk;
