@@ -38,7 +38,7 @@ import io.dicomgate.dicom.PixelDataLocation;
 import io.dicomgate.dicom.ResourceNotFoundException;
 import io.dicomgate.dicom.TransferSyntaxes;
 import io.dicomgate.index.Instance;
-import io.dicomgate.index.InstanceRepository;
+import io.dicomgate.index.StudyMetadata;
 import io.dicomgate.storage.BlobStore;
 import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.web.ServiceBusyException;
@@ -55,14 +55,14 @@ public class WadoService {
     private static final String PIXEL_DATA = "7FE00010";
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(WadoService.class);
 
-    private final InstanceRepository instances;
+    private final StudyMetadata metadata;
     private final BlobStore blobs;
     private final RetrieveGuard guard;
     private final HeapBulkhead bulkhead;
 
-    public WadoService(InstanceRepository instances, BlobStore blobs, RetrieveGuard guard, HeapBulkhead bulkhead) {
+    public WadoService(StudyMetadata metadata, BlobStore blobs, RetrieveGuard guard, HeapBulkhead bulkhead) {
         this.bulkhead = bulkhead;
-        this.instances = instances;
+        this.metadata = metadata;
         this.blobs = blobs;
         this.guard = guard;
     }
@@ -144,15 +144,15 @@ public class WadoService {
     /**
      * PS3.18 §10.4.1.1.2: metadata as a DICOM JSON array (default), or as
      * {@code multipart/related; type="application/dicom+xml"} with one PS3.19 document per instance
-     * (§10.4.3.3.2); both come from the DICOM JSON precomputed at store time, so no file is opened.
+     * (§10.4.3.3.2); both come from the DICOM JSON precomputed at store time, so no file is opened, read
+     * page by page while the response is written ({@link StudyMetadata}).
      * BulkDataURIs point at this service as the client addressed it.
      */
     public Response metadata(RetrieveRequest request, AcceptHeader accept, Caller caller, String serviceUrl) {
         DicomModelRepresentation representation = DicomModelRepresentation.choose(accept, "metadata");
         guard.requireStudy(request, caller);
-        List<String> metadata = instances.metadataInStudy(request.studyUid(), request.seriesUid(),
-                request.instanceUid());
-        if (metadata.isEmpty()) {
+        StudyMetadata.Page first = metadata.page(request.studyUid(), request.seriesUid(), request.instanceUid(), null);
+        if (first.members().isEmpty()) {
             throw new ResourceNotFoundException();
         }
         String from = "\"" + "{+SERVICE}" + "/";
@@ -161,28 +161,49 @@ public class WadoService {
             String boundary = MultipartWriter.newBoundary();
             StreamingOutput body = out -> {
                 MultipartWriter multipart = new MultipartWriter(out, boundary);
-                for (String members : metadata) {
+                forEachMetadata(request, first, members -> {
                     multipart.startPart(DicomMediaTypes.DICOM_XML, null);
                     DicomXmlWriter.writeMembers(multipart.body(), members.replace(from, to));
                     multipart.endPart();
-                }
+                });
                 multipart.finish();
             };
             return Response.ok(body, MultipartWriter.contentType(DicomMediaTypes.DICOM_XML, boundary)).build();
         }
         StreamingOutput body = out -> {
             out.write('[');
-            for (int i = 0; i < metadata.size(); i++) {
-                if (i > 0) {
+            boolean[] started = {false};
+            forEachMetadata(request, first, members -> {
+                if (started[0]) {
                     out.write(',');
                 }
+                started[0] = true;
                 out.write('{');
-                out.write(metadata.get(i).replace(from, to).getBytes(StandardCharsets.UTF_8));
+                out.write(members.replace(from, to).getBytes(StandardCharsets.UTF_8));
                 out.write('}');
-            }
+            });
             out.write(']');
         };
         return Response.ok(body, DicomMediaTypes.DICOM_JSON).build();
+    }
+
+    /** What is done with the metadata of one instance. */
+    private interface MetadataSink {
+        void accept(String members) throws IOException;
+    }
+
+    /** The metadata of the instances addressed, page by page from {@code first} ({@link StudyMetadata}). */
+    private void forEachMetadata(RetrieveRequest request, StudyMetadata.Page first, MetadataSink sink)
+            throws IOException {
+        for (StudyMetadata.Page page = first; ; page = metadata.page(request.studyUid(), request.seriesUid(),
+                request.instanceUid(), page.next())) {
+            for (String members : page.members()) {
+                sink.accept(members);
+            }
+            if (page.next() == null) {
+                return;
+            }
+        }
     }
 
     /** PS3.18 §10.4.1.1.3: the value of one bulk data attribute of an instance. */

@@ -131,6 +131,52 @@ class WadoTest {
         Api.as(Api.ADMIN).get(instancePath(a) + "/metadata").then().statusCode(200).body("$", hasSize(1));
     }
 
+    /**
+     * The metadata of a study larger than one page ({@link io.dicomgate.index.StudyMetadata#PAGE}) is read
+     * page by page: every instance once, in series number then instance number order, whatever order
+     * they were stored in, with the page boundary inside a series and series sharing instance numbers.
+     */
+    @Test
+    void metadataOfAStudyLargerThanAPageIsCompleteAndOrdered() {
+        int perSeries = io.dicomgate.index.StudyMetadata.PAGE / 2 + 30;
+        var first = DicomFixtures.instance().size(2, 2).seriesNumber(7).instanceNumber(perSeries);
+        var second = DicomFixtures.instance().size(2, 2).inStudyOf(first).seriesNumber(3).instanceNumber(perSeries);
+        List<String> expected = new java.util.ArrayList<>();
+        List<byte[]> batch = new java.util.ArrayList<>();
+        for (var series : List.of(first, second)) {
+            // Stored from the last instance number down, series 7 before series 3.
+            for (int n = perSeries; n >= 1; n--) {
+                var b = n == perSeries ? series : DicomFixtures.instance().size(2, 2).inSeriesOf(series).instanceNumber(n);
+                batch.add(b.bytes());
+                if (batch.size() == 30) {
+                    Api.store(batch.toArray(byte[][]::new)).then().statusCode(200);
+                    batch.clear();
+                }
+            }
+        }
+        Api.store(batch.toArray(byte[][]::new)).then().statusCode(200);
+        for (int series : new int[] {3, 7}) {
+            for (int n = 1; n <= perSeries; n++) {
+                expected.add(series + "/" + n);
+            }
+        }
+        JsonPath json = JsonPath.from(Api.as(Api.ADMIN).get("/dicomweb/studies/" + first.studyUid() + "/metadata")
+                .then().statusCode(200).extract().asString());
+        List<List<Integer>> seriesNumbers = json.getList("'00200011'.Value");
+        List<List<Integer>> instanceNumbers = json.getList("'00200013'.Value");
+        List<String> got = new java.util.ArrayList<>();
+        for (int i = 0; i < seriesNumbers.size(); i++) {
+            got.add(seriesNumbers.get(i).get(0) + "/" + instanceNumbers.get(i).get(0));
+        }
+        assertEquals(expected, got);
+        List<List<String>> sopUids = json.getList("'00080018'.Value");
+        assertEquals(2 * perSeries, sopUids.stream().map(v -> v.get(0)).distinct().count());
+        // One series of the study: its own instances only.
+        Api.as(Api.ADMIN).get("/dicomweb/studies/" + first.studyUid() + "/series/" + first.seriesUid() + "/metadata")
+                .then().statusCode(200).body("$", hasSize(perSeries))
+                .body("'00200011'.Value.flatten()", org.hamcrest.Matchers.everyItem(equalTo(7)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { DicomFixtures.EXPLICIT_LE, DicomFixtures.IMPLICIT_LE, DicomFixtures.EXPLICIT_BE })
     void nativeFramesInRequestedOrder(String transferSyntax) {
