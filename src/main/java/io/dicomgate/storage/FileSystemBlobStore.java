@@ -45,12 +45,36 @@ public class FileSystemBlobStore implements BlobStore {
             }
         }
         try (FileChannel channel = FileChannel.open(stagingFile, StandardOpenOption.WRITE)) {
-            channel.force(true);
+            channel.force(false); // fdatasync: the data and the size, which is what reading it back needs
         }
-        Path dir = Files.createDirectories(target.getParent());
+        Path dir = target.getParent();
+        Path created = createDirectories(dir);
         Files.move(stagingFile, target, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(dir);
+        // A directory made for this blob is durable only once the entry in its parent is (as PostgreSQL
+        // does after creating a file: fsync the parent path); paid once per new directory.
+        for (Path d = dir; created != null; d = d.getParent()) {
+            fsyncDirectory(d.getParent());
+            if (d.equals(created)) {
+                break;
+            }
+        }
         return key;
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents under the blob root; returns the topmost directory
+     * it created, or null when {@code dir} existed. A concurrent store that creates one first is fine.
+     */
+    private Path createDirectories(Path dir) throws IOException {
+        Path created = null;
+        for (Path d = dir; !d.equals(blobs) && !Files.isDirectory(d); d = d.getParent()) {
+            created = d;
+        }
+        if (created != null) {
+            Files.createDirectories(dir);
+        }
+        return created;
     }
 
     @Override
