@@ -144,6 +144,25 @@ class QidoTest {
                 .then().statusCode(200).body("$", hasSize(3));
     }
 
+    /**
+     * Stored attributes are copied into the results as stored JSON text: values with JSON's own special
+     * characters and non-ASCII come out exactly as stored, and the result is one valid JSON array.
+     */
+    @Test
+    void resultsCarryStoredValuesWithJsonSpecialCharactersExactly() {
+        String pid = newPatient();
+        String description = "Knee \"left\" </script> {x: [1]} Zoë";
+        var a = DicomFixtures.instance().patient(pid, "O'Brien^Seán").characterSet("ISO_IR 192")
+                .studyDescription(description);
+        Api.store(a.bytes()).then().statusCode(200);
+        admin().queryParam("PatientID", pid).queryParam("includefield", "StudyDescription").get("/dicomweb/studies")
+                .then().statusCode(200).body("$", hasSize(1))
+                .body("[0].'00081030'.Value[0]", equalTo(description))
+                .body("[0].'00100010'.Value[0].Alphabetic", equalTo("O'Brien^Seán"))
+                .body("[0].'0020000D'.Value[0]", equalTo(a.studyUid()))
+                .body("[0].'00081190'.Value[0]", org.hamcrest.Matchers.endsWith("/studies/" + a.studyUid()));
+    }
+
     @Test
     void percentEncodedNonAsciiNamesMatch() {
         String pid = newPatient();
