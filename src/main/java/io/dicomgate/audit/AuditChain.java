@@ -2,11 +2,12 @@ package io.dicomgate.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+
+import io.dicomgate.storage.Sha256;
 
 /**
  * The hash chain of the audit log: {@code hash = SHA-256(prev_hash || canonical(row))}, hex encoded,
@@ -35,7 +36,7 @@ public final class AuditChain {
 
     /** Hex SHA-256 of the previous hash followed by the canonical form of this row. */
     public static String hash(String prevHash, long seq, AuditEvent e) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(prevHash.getBytes(StandardCharsets.US_ASCII));
         sha.update(canonical(seq, e));
         return HEX.formatHex(sha.digest());
@@ -93,14 +94,6 @@ public final class AuditChain {
             s.append('~');
         } else {
             s.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -14,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +32,7 @@ import com.pixelmed.dicom.TransferSyntax;
 
 import io.dicomgate.access.Caller;
 import io.dicomgate.dicom.TransferSyntaxes;
+import io.dicomgate.storage.Sha256;
 
 /**
  * One association, as acceptor (PS3.8 §9, state machine of §9.2): TLS handshake when the socket is a
@@ -326,7 +325,7 @@ final class DimseAssociation implements Runnable {
                 done.sink.close();
                 done.sink = null;
                 status = store.store(caller, peer.aeTitle(), address.getHostAddress(), done.file,
-                        HexFormat.of().formatHex(done.digest.digest()));
+                        Sha256.hex(done.digest));
             } catch (IOException e) {
                 LOG.warnf("C-STORE staging failed: %s", e.getClass().getSimpleName());
                 status = StoreStatus.failure(null);
@@ -355,11 +354,7 @@ final class DimseAssociation implements Runnable {
         /** PS3.10 §7.1: the File Meta Information of what the command and context describe. */
         void open(String transferSyntax) throws IOException {
             file = store.newStagingFile();
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            digest = Sha256.newDigest();
             sink = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024), digest);
             try {
                 FileMetaInformation meta = new FileMetaInformation(command.sopClassUid(), command.sopInstanceUid(),

@@ -1,13 +1,9 @@
 package io.dicomgate.imports;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +32,7 @@ import io.dicomgate.ingest.IngestResult;
 import io.dicomgate.ingest.IngestSession;
 import io.dicomgate.ingest.Ingestion;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.storage.Sha256;
 
 /**
  * One running import: a lister thread walks the source (streaming, bounded queue: a 20 TB share is
@@ -170,7 +167,7 @@ final class ImportRun implements Runnable {
             return;
         }
         Map<String, SourceItem> byDigest = new LinkedHashMap<>();
-        batch.forEach(item -> byDigest.put(digest(item.key()), item));
+        batch.forEach(item -> byDigest.put(Sha256.of(item.key()), item));
         Set<String> done = jobs.done(sourceKey, byDigest.keySet());
         discovered.addAndGet(batch.size());
         skipped.addAndGet(done.size());
@@ -308,7 +305,7 @@ final class ImportRun implements Runnable {
         }
         group.itemComplete.forEach((item, complete) -> {
             if (complete) {
-                group.doneDigests.add(digest(item));
+                group.doneDigests.add(Sha256.of(item));
             }
         });
         jobs.record(id, sourceKey, group.doneDigests, group.report);
@@ -393,20 +390,10 @@ final class ImportRun implements Runnable {
         }
     }
 
-
     /** A source failure for the report: its message (sources never put credentials in one), one line, bounded. */
     static String describe(Exception e) {
         String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
         message = message.replaceAll("\\p{Cntrl}", " ").strip();
         return message.length() > 300 ? message.substring(0, 300) + "…" : message;
-    }
-
-    static String digest(String itemKey) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(itemKey.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,21 +1,16 @@
 package io.dicomgate.ingest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 
 import io.dicomgate.access.Caller;
 import io.dicomgate.audit.AuditContext;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.storage.Sha256;
 
 /**
  * One unit of work and of audit — a STOW-RS request, an import batch, a DIMSE C-STORE: the objects
@@ -136,14 +131,11 @@ public final class IngestSession implements AutoCloseable {
         return addressedStudyUid;
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    private static String sha256(Path file) {
+        try {
+            return Sha256.of(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

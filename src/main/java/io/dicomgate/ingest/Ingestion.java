@@ -36,6 +36,7 @@ import io.dicomgate.index.StoreReceipt;
 import io.dicomgate.ingest.IngestResult.Status;
 import io.dicomgate.metrics.DicomgateMetrics;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.storage.Sha256;
 
 /**
  * The one pipeline every road in uses — STOW-RS, imports, DIMSE C-STORE: repair what is safe
@@ -224,7 +225,7 @@ public class Ingestion {
             }
             Part10Structure structure = Part10Scanner.scan(target);
             AttributeList list = InstanceValidator.readUpToPixelData(target);
-            return new Read(target, IngestSession.sha256(target), structure, list, fixes);
+            return new Read(target, Sha256.of(target), structure, list, fixes);
         } catch (InvalidDicomException | DicomException | IOException | RuntimeException e) {
             BlobStore.discardStaged(target);
             throw e;

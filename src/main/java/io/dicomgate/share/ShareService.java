@@ -25,6 +25,7 @@ import io.dicomgate.audit.AuditEvent;
 import io.dicomgate.audit.AuditOutcome;
 import io.dicomgate.dicom.InvalidRequestException;
 import io.dicomgate.dicom.ResourceNotFoundException;
+import io.dicomgate.storage.Sha256;
 import io.dicomgate.web.OperationForbiddenException;
 import io.dicomgate.web.TooManyRequestsException;
 
@@ -92,7 +93,7 @@ public class ShareService {
         ShareLink link = new ShareLink(UUID.randomUUID(), patient.patientId(), patient.issuer(), request.allStudies(),
                 request.studies(), request.label(), request.reason(), request.download(), kind, caller.subject(),
                 caller.username(), now, expires, null, 0, null, null, salt, ShareSecrets.pinHash(pin, salt), 0);
-        shares.insert(link, ShareSecrets.sha256(secret));
+        shares.insert(link, Sha256.of(secret));
         audit.detail("share " + link.id());
         // The secret rides in the fragment: browsers send neither it nor the page's address with it anywhere.
         return new ShareView.Created(ShareView.of(link, now), appUrl + "/share/#" + secret, pin);
@@ -131,7 +132,7 @@ public class ShareService {
             throw new TooManyRequestsException("too many attempts from this address; wait a minute", 60);
         }
         Optional<ShareLink> found = secret == null || !secret.matches("[A-Za-z0-9_-]{43}") ? Optional.empty()
-                : shares.bySecretHash(ShareSecrets.sha256(secret));
+                : shares.bySecretHash(Sha256.of(secret));
         if (found.isEmpty()) {
             return new Exchange(404, Map.of("error", "unknown", "message", "This link does not exist."));
         }
@@ -165,7 +166,7 @@ public class ShareService {
         if (expires.isAfter(link.expiresAt())) {
             expires = link.expiresAt();
         }
-        shares.openSession(ShareSecrets.sha256(token), link.id(), expires);
+        shares.openSession(Sha256.of(token), link.id(), expires);
         record(link, AuditOutcome.SUCCESS, 200, "share " + link.id() + " opened");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token);

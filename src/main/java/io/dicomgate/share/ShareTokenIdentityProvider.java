@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.dicomgate.access.Roles;
 import io.dicomgate.access.ShareGrant;
+import io.dicomgate.storage.Sha256;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -29,7 +30,7 @@ public class ShareTokenIdentityProvider implements IdentityProvider<ShareTokenRe
 
     @Override
     public Uni<SecurityIdentity> authenticate(ShareTokenRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> shares.session(ShareSecrets.sha256(request.token()))
+        return context.runBlocking(() -> shares.session(Sha256.of(request.token()))
                 .map(session -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal("share:" + session.shareId()))
                         .addRole(Roles.SHARE_RECIPIENT)

@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +31,7 @@ import io.dicomgate.dicom.Part10Writer;
 import io.dicomgate.dicom.TransferSyntaxes;
 import io.dicomgate.ingest.FailureReason;
 import io.dicomgate.storage.BlobStore;
+import io.dicomgate.storage.Sha256;
 
 /**
  * Turns a STOW-RS request of metadata and bulk data (PS3.18 §10.5.1.2.2,
@@ -200,11 +199,11 @@ final class MetadataBulkDataAssembler {
             throws IOException, InvalidDicomException {
         Path file = blobs.newStagingFile();
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Sha256.newDigest();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
                 Part10Writer.write(out, read.attributes(), transferSyntax, values);
             }
-            return new Assembled(file, HexFormat.of().formatHex(sha.digest()), null);
+            return new Assembled(file, Sha256.hex(sha), null);
         } catch (IOException e) {
             Files.deleteIfExists(file);
             LOG.warnf("assembling an instance failed: %s", e.getClass().getSimpleName());
@@ -212,9 +211,6 @@ final class MetadataBulkDataAssembler {
         } catch (InvalidDicomException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
-        } catch (NoSuchAlgorithmException e) {
-            Files.deleteIfExists(file);
-            throw new IllegalStateException(e);
         }
     }
 

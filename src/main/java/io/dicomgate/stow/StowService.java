@@ -7,9 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +26,7 @@ import io.dicomgate.ingest.IngestResult;
 import io.dicomgate.ingest.IngestSession;
 import io.dicomgate.ingest.Ingestion;
 import io.dicomgate.metrics.DicomgateMetrics;
+import io.dicomgate.storage.Sha256;
 import io.dicomgate.stow.StowResult.Failed;
 import io.dicomgate.stow.StowResult.Stored;
 import io.dicomgate.storage.BlobStore;
@@ -199,18 +198,14 @@ public class StowService {
     private ReceivedPart receivePart(MultipartRelatedReader.Part part) throws IOException {
         Path file = blobs.newStagingFile();
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Sha256.newDigest();
             copy(part.body(), file, sha);
             String type = part.contentType();
             boolean dicom = type == null || isApplicationDicom(type);
-            return new ReceivedPart(file, HexFormat.of().formatHex(sha.digest()), dicom, type,
-                    part.headers().get("content-location"));
+            return new ReceivedPart(file, Sha256.hex(sha), dicom, type, part.headers().get("content-location"));
         } catch (IOException | RuntimeException e) {
             BlobStore.discardStaged(file);
             throw e;
-        } catch (NoSuchAlgorithmException e) {
-            BlobStore.discardStaged(file);
-            throw new IllegalStateException(e);
         }
     }
 
