@@ -571,9 +571,11 @@ final class VersusOrthanc {
         int rounds = 4;
         // Untimed first: both servers have served this kind of request before it counts. The JVM's JIT is
         // still compiling after a few thousand requests of one kind (jstat: 183, 165, 80, 54 methods in
-        // four rounds of 2,000 single-instance retrieves), so a figure is taken after a warm-up round of
-        // its own, --versus-warmup requests (Orthanc gets the same: its files into the page cache).
-        int warmup = Math.max(runs / rounds, Integer.parseInt(opts.getOrDefault("versus-warmup", "300")));
+        // four rounds of 2,000 single-instance retrieves), so a figure is taken after a warm-up of its
+        // own: --versus-warmup requests, or --versus-warmup-seconds, whichever ends first, per server
+        // (Orthanc gets the same: its files into the page cache).
+        int warmup = Math.max(runs / rounds, Integer.parseInt(opts.getOrDefault("versus-warmup", "2000")));
+        long warmupNanos = Long.parseLong(opts.getOrDefault("versus-warmup-seconds", "20")) * 1_000_000_000L;
         for (int round = -1; round < rounds; round++) {
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < (round < 0 ? warmup : runs / rounds); i++) {
@@ -581,14 +583,19 @@ final class VersusOrthanc {
             }
             // The same paths for both, in the same order; who goes first alternates.
             for (Server s : round % 2 == 0 ? List.of(orthanc, dicomgate) : List.of(dicomgate, orthanc)) {
-                timedRequests(s, clients, paths, accept, round < 0 ? new ArrayList<>() : s == orthanc ? o : d);
+                if (round < 0) {
+                    timedRequests(s, clients, paths, accept, new ArrayList<>(), System.nanoTime() + warmupNanos);
+                } else {
+                    timedRequests(s, clients, paths, accept, s == orthanc ? o : d, Long.MAX_VALUE);
+                }
             }
         }
         add(new Figure(what + " p50", "ms", percentile(o, 0.5), percentile(d, 0.5), false));
     }
 
-    private void timedRequests(Server server, int clients, List<String> paths, String accept, List<Long> into)
-            throws Exception {
+    /** The requests of {@code paths}, those begun before {@code deadline} (System.nanoTime()). */
+    private void timedRequests(Server server, int clients, List<String> paths, String accept, List<Long> into,
+            long deadline) throws Exception {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> done = new ArrayList<>();
@@ -596,7 +603,7 @@ final class VersusOrthanc {
             done.add(pool.submit(() -> {
                 Map<String, KeepAliveHttp> connections = new HashMap<>();
                 try {
-                    for (int i; (i = next.getAndIncrement()) < paths.size();) {
+                    for (int i; (i = next.getAndIncrement()) < paths.size() && System.nanoTime() < deadline;) {
                         URI uri = URI.create(server.dicomweb() + encode(paths.get(i)));
                         KeepAliveHttp http = connection(connections, uri);
                         Map<String, String> headers = KeepAliveHttp.headers(accept, bearer(server));
