@@ -54,7 +54,8 @@ final class QidoResultWriter {
 
     /**
      * The stored members are copied as they are, not parsed into trees and written again: only their
-     * names are read, to order and select them (half the CPU of a page of 100 studies went to the trees).
+     * names are read, to order and select them (the trees took 10 % of the node's CPU samples on a page
+     * of 20 studies, more on larger pages).
      */
     static void write(QidoResult result, String serviceUrl, OutputStream out) throws IOException {
         QidoQuery q = result.query();
@@ -64,7 +65,7 @@ final class QidoResultWriter {
             for (QidoRow row : result.rows()) {
                 gen.writeStartObject();
                 for (Map.Entry<String, Object> a : attributes(row, q.level(), serviceUrl, true).entrySet()) {
-                    if (q.includeAll() || wanted.contains(a.getKey())) {
+                    if (returns(q, wanted, a.getKey())) {
                         gen.writeFieldName(a.getKey());
                         if (a.getValue() instanceof String raw) {
                             gen.writeRawValue(raw);
@@ -102,11 +103,16 @@ final class QidoResultWriter {
             throws IOException {
         Map<String, JsonNode> returned = new TreeMap<>();
         attributes(row, q.level(), serviceUrl, false).forEach((key, value) -> {
-            if (q.includeAll() || wanted.contains(key)) {
+            if (returns(q, wanted, key)) {
                 returned.put(key, (JsonNode) value);
             }
         });
         return returned;
+    }
+
+    /** Whether the search returns this attribute ({@code includefield=all}, or one it wants). */
+    private static boolean returns(QidoQuery q, Set<String> wanted, String key) {
+        return q.includeAll() || wanted.contains(key);
     }
 
     /**

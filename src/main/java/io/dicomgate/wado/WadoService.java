@@ -161,7 +161,7 @@ public class WadoService {
             String boundary = MultipartWriter.newBoundary();
             StreamingOutput body = out -> {
                 MultipartWriter multipart = new MultipartWriter(out, boundary);
-                forEachMetadata(request, first, members -> {
+                forEachMetadata(request, first, (index, members) -> {
                     multipart.startPart(DicomMediaTypes.DICOM_XML, null);
                     DicomXmlWriter.writeMembers(multipart.body(), members.replace(from, to));
                     multipart.endPart();
@@ -172,12 +172,10 @@ public class WadoService {
         }
         StreamingOutput body = out -> {
             out.write('[');
-            boolean[] started = {false};
-            forEachMetadata(request, first, members -> {
-                if (started[0]) {
+            forEachMetadata(request, first, (index, members) -> {
+                if (index > 0) {
                     out.write(',');
                 }
-                started[0] = true;
                 out.write('{');
                 out.write(members.replace(from, to).getBytes(StandardCharsets.UTF_8));
                 out.write('}');
@@ -187,18 +185,19 @@ public class WadoService {
         return Response.ok(body, DicomMediaTypes.DICOM_JSON).build();
     }
 
-    /** What is done with the metadata of one instance. */
+    /** What is done with the metadata of one instance, the {@code index}th of the response. */
     private interface MetadataSink {
-        void accept(String members) throws IOException;
+        void accept(int index, String members) throws IOException;
     }
 
     /** The metadata of the instances addressed, page by page from {@code first} ({@link StudyMetadata}). */
     private void forEachMetadata(RetrieveRequest request, StudyMetadata.Page first, MetadataSink sink)
             throws IOException {
+        int index = 0;
         for (StudyMetadata.Page page = first; ; page = metadata.page(request.studyUid(), request.seriesUid(),
                 request.instanceUid(), page.next())) {
             for (String members : page.members()) {
-                sink.accept(members);
+                sink.accept(index++, members);
             }
             if (page.next() == null) {
                 return;
