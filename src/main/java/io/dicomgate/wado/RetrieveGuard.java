@@ -1,7 +1,6 @@
 package io.dicomgate.wado;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,13 +43,15 @@ public class RetrieveGuard {
      */
     List<Instance> select(RetrieveRequest request, Caller caller) {
         target(request);
-        RetrieveSelection.Result[] found = {selectAs(caller, request)};
-        decide(request, caller, found[0].patient(), found[0].readable(),
-                () -> (found[0] = selectAs(caller, request)).readable());
-        if (found[0].instances().isEmpty()) {
+        RetrieveSelection.Result found = selectAs(caller, request);
+        if (decide(request, caller, found.patient(), found.readable())) {
+            found = selectAs(caller, request);
+            requireReadable(found.readable());
+        }
+        if (found.instances().isEmpty()) {
             throw new ResourceNotFoundException();
         }
-        return found[0].instances();
+        return found.instances();
     }
 
     /**
@@ -63,8 +64,9 @@ public class RetrieveGuard {
         // One query of one shape for every UID: response time does not tell hidden from unknown either.
         AccessPolicy.StudyAccess study = access.studyAccess(caller, Permission.READ, request.studyUid())
                 .orElseThrow(ResourceNotFoundException::new);
-        decide(request, caller, study.patient(), study.readable(),
-                () -> access.canRead(caller, Permission.READ, request.studyUid()));
+        if (decide(request, caller, study.patient(), study.readable())) {
+            requireReadable(access.canRead(caller, Permission.READ, request.studyUid()));
+        }
     }
 
     private void target(RetrieveRequest request) {
@@ -77,23 +79,32 @@ public class RetrieveGuard {
     }
 
     /**
-     * Returns when the study is readable; else a clinician with {@code emergency-access} who sends a
-     * break-the-glass reason opens a grant for this patient and the rule is asked again
-     * ({@code readableNow}); anything else is hidden: {@link AccessDeniedException}.
+     * Returns false when the study is readable. When it is not, a clinician with {@code emergency-access}
+     * who sends a break-the-glass reason opens a grant for this patient and this returns true: the
+     * caller asks the rule again and passes the answer to {@link #requireReadable}. Anything else is
+     * hidden: {@link AccessDeniedException}.
      */
-    private void decide(RetrieveRequest request, Caller caller, PatientRef patient, boolean readable,
-            BooleanSupplier readableNow) {
+    private boolean decide(RetrieveRequest request, Caller caller, PatientRef patient, boolean readable) {
         audit.patient(patient);
         if (readable) {
-            return;
+            return false;
         }
-        if (breakGlass.openIfRequested(caller, request.breakGlass(), patient)) {
-            audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
-            if (readableNow.getAsBoolean()) {
-                return;
-            }
+        if (!breakGlass.openIfRequested(caller, request.breakGlass(), patient)) {
+            throw hidden();
         }
+        audit.breakGlass(request.breakGlass().reason(), request.breakGlass().purposeOfUse());
+        return true;
+    }
+
+    private void requireReadable(boolean readable) {
+        if (!readable) {
+            throw hidden();
+        }
+    }
+
+    /** Recorded as hidden; answered exactly like an unknown study. */
+    private AccessDeniedException hidden() {
         audit.hidden();
-        throw new AccessDeniedException();
+        return new AccessDeniedException();
     }
 }
