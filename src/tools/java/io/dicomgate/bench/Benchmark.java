@@ -96,6 +96,10 @@ public final class Benchmark {
                           --versus-runs N    requests per latency figure per server (200)
                           --versus-qido-runs N  runs per QIDO/metadata figure per server (50)
                           --versus-study-runs N  whole studies retrieved per server with curl (10)
+                          --versus-warmup N  untimed requests per latency figure and server first (2000)
+                          --versus-warmup-seconds S  ... or S seconds of them, whichever ends first (20)
+                          --versus-stow-warmup N  untimed instances stored in each STOW shape into each
+                                             server before the STOW figures, other patients (2500)
                           --url URL          an already running dicomgate (e.g. http://localhost:8080)
                           --keycloak ISSUER  its realm URL (http://localhost:8180/realms/dicomgate)
                           --jdbc-url URL     its database, for --index-scale with --url (user/password postgres)

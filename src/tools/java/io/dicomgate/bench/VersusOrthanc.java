@@ -90,6 +90,11 @@ final class VersusOrthanc {
     private final int instances;
     /** Instances generated: twice {@link #instances} when a phase stores fresh instances into a shared database. */
     private final int generated;
+    /**
+     * Versus orthanc: untimed instances stored into both servers in each STOW request shape before the
+     * timed STOW figures, of patients of their own ("WU-", not in any search or consent figure).
+     */
+    private final int stowWarmup;
     private final List<Figure> figures = new ArrayList<>();
     private String baseLabel = "Orthanc";
     private String candidateLabel = "dicomgate";
@@ -108,9 +113,11 @@ final class VersusOrthanc {
         int unit = "import".equals(versus) ? 2 * PER_STUDY : PER_STUDY;   // import: two halves of whole studies
         this.instances = Integer.parseInt(opts.getOrDefault("versus-instances", fresh ? "2000" : "10000")) / unit * unit;
         // import: [0, n) by STOW, [n, 2n) by the import, then one study each to warm up both roads.
-        // versus orthanc: [0, n) timed, then two studies for the untimed STOW warm-up of both servers.
+        // versus orthanc: [0, n) timed, then [n, n + 2w) for the untimed STOW warm-up of both servers.
+        this.stowWarmup = fresh ? 0
+                : Math.max(PER_STUDY, Integer.parseInt(opts.getOrDefault("versus-stow-warmup", "2500")) / PER_STUDY * PER_STUDY);
         this.generated = "import".equals(versus) ? 2 * instances + 2 * PER_STUDY : fresh ? 2 * instances
-                : instances + 2 * PER_STUDY;
+                : instances + 2 * stowWarmup;
     }
 
     void run() throws Exception {
@@ -316,11 +323,12 @@ final class VersusOrthanc {
                     Runtime.getRuntime().availableProcessors(), Representations.loadAverage());
 
             int half = instances / 2 / PER_STUDY * PER_STUDY;
-            // Untimed: one study in each request shape into both servers, as every other figure has its
-            // warm-up round; without it the first timed STOWs are the JVM's first compilations.
+            // Untimed: --versus-stow-warmup instances in each request shape into both servers, as every
+            // other figure has its warm-up round. A fresh node stored its first 1,000 instances at a
+            // quarter of its later rate (the JIT still compiling the path); measured in README.
             for (Server server : new Server[] {orthanc, ingest}) {
-                stowRound(server, instances, instances + PER_STUDY, 1, 8);
-                stowRound(server, instances + PER_STUDY, instances + 2 * PER_STUDY, 10, 4);
+                stowRound(server, instances, instances + stowWarmup, 1, 8);
+                stowRound(server, instances + stowWarmup, instances + 2 * stowWarmup, 10, 4);
             }
             stow("STOW, 1 instance per request, 8 clients", orthanc, ingest, 0, half, 1, 8);
             stow("STOW, 10 instances per request, 4 clients", orthanc, ingest, half, instances, 10, 4);
@@ -378,7 +386,7 @@ final class VersusOrthanc {
         }
         Path data = dir.resolve("data");
         Path manifest = data.resolve("manifest");
-        String expected = "seed " + opts.getOrDefault("seed", "42") + ", " + generated + " instances, v1";
+        String expected = "seed " + opts.getOrDefault("seed", "42") + ", " + generated + " instances, v2";
         if (Files.exists(manifest) && Files.readString(manifest).equals(expected)) {
             System.out.printf("data set: %d instances in %s (already generated)%n", generated, data);
             return;
@@ -406,10 +414,11 @@ final class VersusOrthanc {
     private byte[] instanceBytes(int i) {
         int study = i / PER_STUDY;
         int patient = study / 2;
-        String name = Benchmark.SURNAMES[patient % Benchmark.SURNAMES.length] + "^"
+        boolean warmup = stowWarmup > 0 && i >= instances;
+        String name = warmup ? "WARMUP^P" + patient : Benchmark.SURNAMES[patient % Benchmark.SURNAMES.length] + "^"
                 + Benchmark.GIVEN[(patient / Benchmark.SURNAMES.length) % Benchmark.GIVEN.length];
         String date = LocalDate.of(2015, 1, 1).plusDays(study * 37L % 3650).toString().replace("-", "");
-        return DicomFixtures.instance().patient("VS-" + patient, name).study(studyUids[study])
+        return DicomFixtures.instance().patient((warmup ? "WU-" : "VS-") + patient, name).study(studyUids[study])
                 .series(seriesUids[i / PER_SERIES]).sop(sopUids[i]).modality(study % 2 == 0 ? "CT" : "MR")
                 .studyDate(date, "120000").accession("VS" + study).seriesNumber(1 + (i % PER_STUDY) / PER_SERIES)
                 .instanceNumber(1 + i % PER_SERIES).size(512, 512).bytes();
