@@ -205,11 +205,11 @@ final class MetadataBulkDataAssembler {
             }
             return new Assembled(file, Sha256.hex(sha), null);
         } catch (IOException e) {
-            Files.deleteIfExists(file);
+            BlobStore.discardStaged(file);
             LOG.warnf("assembling an instance failed: %s", e.getClass().getSimpleName());
             return failure(sopClass, sopInstance, FailureReason.OUT_OF_RESOURCES);
         } catch (InvalidDicomException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            BlobStore.discardStaged(file);
             throw e;
         }
     }
