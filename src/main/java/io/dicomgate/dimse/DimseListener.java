@@ -172,6 +172,11 @@ public class DimseListener {
         return store;
     }
 
+    /** Associations being served now: accepted and not yet ended (their clean-up done). */
+    int openAssociations() {
+        return open.size();
+    }
+
     void stop(@Observes ShutdownEvent event) {
         servers.forEach(DimseListener::closeQuietly);
         servers.clear();

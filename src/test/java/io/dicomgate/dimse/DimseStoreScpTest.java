@@ -64,6 +64,9 @@ class DimseStoreScpTest {
     @Inject
     DimseStore store;
 
+    @Inject
+    DimseListener listener;
+
     @Test
     void echoAnswersOverTlsAndPlainTcp() {
         DimsePeers.Result plain = dcmtk(ECHOSCU, List.of(), "CT1", plainPort);
@@ -207,11 +210,13 @@ class DimseStoreScpTest {
             scu.storeCommand(DicomFixtures.SECONDARY_CAPTURE, instance.sopUid());
             scu.data(Arrays.copyOf(dataSet, dataSet.length / 2), false);
         }
-        // The association thread notices the closed connection and deletes its staging file.
+        // The association thread notices the closed connection, deletes its staging file and ends. Waiting
+        // for the staging area alone raced: it could be looked at before the thread had created the file.
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!list(staging).equals(before) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        while (listener.openAssociations() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
+        assertEquals(0, listener.openAssociations(), "the dropped association has ended");
         assertEquals(before, list(staging), "no staging file left behind");
         assertEquals(0, studies(instance.studyUid()));
         assertEquals(0, query("SELECT 1 FROM quarantine WHERE sop_instance_uid = ?", instance.sopUid()).size());
