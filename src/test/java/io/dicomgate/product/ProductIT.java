@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +41,11 @@ class ProductIT {
 
     private static LocalStack stack;
     private static long appPid;
+    private static Path dataDir;
 
     @BeforeAll
     static void startProduct() {
-        Path dataDir = LocalStack.pathSetting("dicomgate.product.data-dir", "target/product-it");
+        dataDir = LocalStack.pathSetting("dicomgate.product.data-dir", "target/product-it");
         LocalStack.deleteRecursively(dataDir);
         stack = LocalStack.start(new LocalStack.Config(dataDir, 0, 0, 0, false,
                 LocalStack.pathSetting("keycloak.home", "target/keycloak-26.7.3"),
@@ -88,6 +90,27 @@ class ProductIT {
     void aRequestWithoutTokenIs401() throws Exception {
         assertEquals(401, get("/dicomweb/studies", null).statusCode());
         assertEquals(401, get("/dicomweb/studies", "not-a-token").statusCode());
+    }
+
+    /** A Keycloak token with a forged signature is 401, and the product's log holds no part of it. */
+    @Test
+    void aForgedTokenIs401AndStaysOutOfTheLog() throws Exception {
+        String token = DicomWebClient.Tokens.password(stack.keycloak().issuerUrl(), "admin", "demo").get();
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + (signature.startsWith("A") ? "B" : "A")
+                + signature.substring(1);
+        assertEquals(401, get("/dicomweb/studies", forged).statusCode());
+        Path log = dataDir.resolve("dicomgate.log");
+        String claims = token.split("\\.")[1];
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String text = Files.readString(log);
+        while (!text.contains("[token removed]") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            text = Files.readString(log);
+        }
+        assertTrue(text.contains("[token removed]"), "quarkus-oidc's WARN line about the forged token, token removed");
+        assertFalse(text.contains(claims), "the token's claims are in the log");
+        assertFalse(text.contains(signature.substring(1)), "the token's signature is in the log");
     }
 
     @Test
